@@ -1,0 +1,19 @@
+"""TinyPytorch: a small numpy autograd framework, at the state it reaches at the end of Part 3 (Steps 25–34).
+
+The public face only: every name here is defined in a module of its own.
+`import tinypytorch.functions as F` for sin, cos, tanh, exp, log and square.
+"""
+
+from .core import Config, Constant, Function, Variable, as_array, as_variable, no_grad, using_config
+
+__all__ = ["Config", "Constant", "Function", "Variable", "as_array", "as_variable", "no_grad", "using_config",
+           "get_dot_graph", "plot_dot_graph"]
+__version__ = "0.3.0"
+
+
+def __getattr__(name):
+    # the graph module imports nothing heavy at load, but is only loaded when first asked for
+    if name in ("get_dot_graph", "plot_dot_graph"):
+        from . import graph
+        return getattr(graph, name)
+    raise AttributeError(f"module 'tinypytorch' has no attribute {name!r}")
