@@ -240,37 +240,40 @@ class Variable:
         """
         if self._data is None:
             raise ValueError("backward() on a Variable with no data")
-        if self._grad is None or self._grad is _CLEARED:
-            self._grad = Variable(np.ones_like(self._data))
-        if self.creator is None:
-            return
+        seed = self._grad if isinstance(self._grad, Variable) else Variable(np.ones_like(self._data))
+        grads = {self: seed}  # this pass's gradients; stored on the variables only once the pass succeeded
 
-        tie = itertools.count()  # breaks ties between functions of one generation: first seen, first out
-        heap = [(-self.creator.generation, next(tie), self.creator)]
-        seen = {self.creator}
         with using_config("enable_backprop", create_graph), using_config("recording_backward", create_graph):
-            while heap:
-                f = heapq.heappop(heap)[2]
-                gys = [output().grad for output in f.outputs]
-                gxs = f.backward(*gys)
-                if not isinstance(gxs, tuple):
-                    gxs = (gxs,)
-                if len(gxs) != len(f.inputs):
-                    raise ValueError(f"{type(f).__name__}.backward returned {len(gxs)} gradients "
-                                     f"for {len(f.inputs)} inputs")
-                for i, (x, gx) in enumerate(zip(f.inputs, gxs)):
-                    if gx is None or isinstance(x, Constant):
-                        continue
-                    if gx.shape != x.shape:
-                        gx = _sum_back(gx, x.shape, f, i)
-                    old = x._grad
-                    x._grad = gx if old is None or old is _CLEARED else old + gx
-                    if x.creator is not None and x.creator not in seen:
-                        seen.add(x.creator)
-                        heapq.heappush(heap, (-x.creator.generation, next(tie), x.creator))
-                if not retain_grad:
-                    for output in f.outputs:
-                        output()._grad = None
+            if self.creator is not None:
+                tie = itertools.count()  # orders functions of one generation: first seen, first out
+                heap = [(-self.creator.generation, next(tie), self.creator)]
+                seen = {self.creator}
+                while heap:
+                    f = heapq.heappop(heap)[2]
+                    # every use of f's outputs was visited before f: their gradients are complete
+                    take = grads.get if retain_grad else grads.pop
+                    gxs = f.backward(*[take(output(), None) for output in f.outputs])
+                    if not isinstance(gxs, tuple):
+                        gxs = (gxs,)
+                    if len(gxs) != len(f.inputs):
+                        raise ValueError(f"{type(f).__name__}.backward returned {len(gxs)} gradients "
+                                         f"for {len(f.inputs)} inputs")
+                    for i, (x, gx) in enumerate(zip(f.inputs, gxs)):
+                        if gx is None or isinstance(x, Constant):
+                            continue
+                        if gx.shape != x.shape:
+                            gx = _sum_back(gx, x.shape, f, i)
+                        old = grads.get(x)
+                        grads[x] = gx if old is None else old + gx
+                        if x.creator is not None and x.creator not in seen:
+                            seen.add(x.creator)
+                            heapq.heappush(heap, (-x.creator.generation, next(tie), x.creator))
+
+            for x, gx in grads.items():  # the inputs' gradients (and, with retain_grad, every other one)
+                if x is self or x._grad is None or x._grad is _CLEARED:
+                    x._grad = gx
+                else:
+                    x._grad = x._grad + gx  # gradients add up across backward calls until cleargrad()
 
     # operator overloads are attached below, once the Functions exist
 

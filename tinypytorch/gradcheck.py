@@ -166,7 +166,7 @@ def gradient_check(f: Callable, *inputs, order: int = 1, rtol: float = 1e-4, ato
                 worst = np.unravel_index(np.argmax(np.where(np.isfinite(err), err, np.inf)), err.shape)
                 raise GradientCheckError(
                     f"gradient_check failed at order {k} for input {i} (shape {n.shape}): worst element "
-                    f"{tuple(int(w) for w in worst)}: analytic {a[worst]!r}, numerical {n[worst]!r}, "
+                    f"{tuple(int(w) for w in worst)}: analytic {float(a[worst]):.10g}, numerical {float(n[worst]):.10g}, "
                     f"abs error {abs(a[worst] - n[worst]):.3g} > atol {atol} + rtol {rtol} * |numerical|")
         if k < order:
             directions = [rng.standard_normal(a.shape) for a in arrays]
