@@ -149,7 +149,11 @@ class Variable:
 
     @property
     def data(self):
-        """The numpy array held by this variable (assignable; must stay an ndarray or None)."""
+        """The numpy array held by this variable (assignable; must stay an ndarray or None).
+
+        Changed in Step 26: assigning a Variable (e.g. `x.data = x.data - lr * x.grad`) raises a TypeError
+        that shows the line to write instead, rather than silently storing a Variable.
+        """
         return self._data
 
     @data.setter
@@ -158,7 +162,10 @@ class Variable:
 
     @property
     def grad(self):
-        """The accumulated gradient: a `Variable`, zeros after `cleargrad()`, or None if none has arrived."""
+        """The accumulated gradient: a `Variable`, zeros after `cleargrad()`, or None if none has arrived.
+
+        Changed in Step 29: a `Variable` (it was an ndarray), so it can be differentiated again.
+        """
         grad = self._grad
         if grad is _CLEARED:
             return Variable(np.zeros_like(self._data))
@@ -173,21 +180,26 @@ class Variable:
 
     @property
     def shape(self):
+        """The array's shape, as numpy reports it. From Part 1–2 (see the recap)."""
         return self._data.shape
 
     @property
     def ndim(self):
+        """The array's number of dimensions, as numpy reports it. From Part 1–2 (see the recap)."""
         return self._data.ndim
 
     @property
     def size(self):
+        """The array's number of elements, as numpy reports it. From Part 1–2 (see the recap)."""
         return self._data.size
 
     @property
     def dtype(self):
+        """The array's dtype, as numpy reports it. From Part 1–2 (see the recap)."""
         return self._data.dtype
 
     def __len__(self):
+        """The length of the array's first axis. From Part 1–2 (see the recap)."""
         return len(self._data)
 
     def __repr__(self):
@@ -197,7 +209,10 @@ class Variable:
         return f"variable({body})"
 
     def set_creator(self, func: Function):
-        """Record `func` as this variable's creator; the variable is one generation newer than it."""
+        """Record `func` as this variable's creator; the variable is one generation newer than it.
+
+        From Part 1–2 (see the recap); Step 34 looks at generations again.
+        """
         self.creator = func
         self.generation = func.generation + 1
 
@@ -206,6 +221,9 @@ class Variable:
 
         `backward` adds into `grad` (a variable used twice gets both contributions), so a loop that calls
         `backward` repeatedly must clear first (Step 26).
+
+        From Part 1–2 (see the recap). Changed in Step 30: `grad` reads as zeros after clearing, so the
+        second derivative of `3 * x` is 0 rather than None.
         """
         self._grad = _CLEARED
 
@@ -291,7 +309,10 @@ class Constant(Variable):
 
 
 def as_array(x):
-    """Return `x` as an ndarray (numpy turns 0-d results into scalars; Functions want arrays back)."""
+    """Return `x` as an ndarray (numpy turns 0-d results into scalars; Functions want arrays back).
+
+    From Part 1–2 (see the recap).
+    """
     if isinstance(x, np.ndarray):
         return x
     return np.asarray(x)
@@ -299,6 +320,8 @@ def as_array(x):
 
 def as_variable(obj) -> Variable:
     """Return `obj` if it is a Variable, else wrap it (a number or ndarray) as a `Constant`.
+
+    From Part 1–2 (see the recap). Changed in Step 25: wrapped values are `Constant`s.
 
     Raises:
         TypeError: for anything that is not a Variable, a real/complex number, a bool or an ndarray.
@@ -359,11 +382,14 @@ class Function:
         return outputs if len(outputs) > 1 else outputs[0]
 
     def forward(self, *xs):
-        """Compute the outputs from input ndarrays."""
+        """Compute the outputs from input ndarrays. From Part 1–2 (see the recap)."""
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def backward(self, *gys):
-        """Return the gradients of the inputs (Variables, or None for "no gradient") from the outputs'."""
+        """Return the gradients of the inputs (Variables, or None for "no gradient") from the outputs'.
+
+        Changed in Step 29: receives and returns Variables, so the gradient can be differentiated again.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement backward()")
 
 
@@ -388,6 +414,8 @@ def _broadcasts_to(shape, target):
 # ---------------------------------------------------------------------------------------------------------
 
 class Add(Function):
+    """`x0 + x1`; both inputs receive `gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+
     def forward(self, x0, x1):
         return x0 + x1
 
@@ -396,6 +424,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    """`x0 - x1`; gradients `gy` and `-gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+
     def forward(self, x0, x1):
         return x0 - x1
 
@@ -405,6 +435,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    """`x0 * x1`; each input's gradient is `gy` times the other. From Part 1–2; changed in Step 29: Variables."""
+
     def forward(self, x0, x1):
         return x0 * x1
 
@@ -416,6 +448,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    """`x0 / x1`; gradients `gy / x1` and `-gy * x0 / x1²`. From Part 1–2; changed in Step 29: Variables."""
+
     def forward(self, x0, x1):
         return x0 / x1
 
@@ -427,6 +461,8 @@ class Div(Function):
 
 
 class Neg(Function):
+    """`-x`; gradient `-gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+
     def forward(self, x):
         return -x
 
@@ -435,7 +471,11 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """`x ** c` for a constant exponent `c` (a number or an ndarray), kept as an attribute as in the book."""
+    """`x ** c` for a constant exponent `c` (a number or an ndarray), kept as an attribute as in the book.
+
+    From Part 1–2 (see the recap); changed in Step 29: the backward `c * x ** (c - 1) * gy` uses Variables,
+    so `x ** 4` can be differentiated four times.
+    """
 
     def __init__(self, c):
         self.c = c
@@ -450,7 +490,10 @@ class Pow(Function):
 
 
 class ConstantBasePow(Function):
-    """`a ** x` for a constant base `a`: the derivative is `a ** x * log(a)`, built from the output."""
+    """`a ** x` for a constant base `a`: the derivative is `a ** x * log(a)`, built from the output.
+
+    Introduced in Step 29, so that a number or an ndarray may stand on either side of every operator.
+    """
 
     def __init__(self, base):
         self.base = base
@@ -464,7 +507,11 @@ class ConstantBasePow(Function):
 
 
 class SumTo(Function):
-    """Sum an array down to `shape`, undoing a broadcast; its backward broadcasts back."""
+    """Sum an array down to `shape`, undoing a broadcast; its backward broadcasts back.
+
+    Introduced in Step 29: backward calls it wherever numpy broadcast an input, so every gradient comes
+    back in its input's shape (the book adds it later, in its Step 40).
+    """
 
     def __init__(self, shape):
         self.shape = shape
@@ -481,7 +528,7 @@ class SumTo(Function):
 
 
 class BroadcastTo(Function):
-    """Broadcast an array to `shape` as numpy would; its backward sums back."""
+    """Broadcast an array to `shape` as numpy would; its backward sums back. Introduced in Step 29 (with `SumTo`)."""
 
     def __init__(self, shape):
         self.shape = shape
@@ -495,35 +542,45 @@ class BroadcastTo(Function):
 
 
 def add(x0, x1):
+    """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2 (see the recap)."""
     return Add()(x0, x1)
 
 
 def sub(x0, x1):
+    """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2 (see the recap)."""
     return Sub()(x0, x1)
 
 
 def rsub(x0, x1):
+    """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2 (see the recap)."""
     return Sub()(x1, x0)
 
 
 def mul(x0, x1):
+    """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2 (see the recap)."""
     return Mul()(x0, x1)
 
 
 def div(x0, x1):
+    """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2 (see the recap)."""
     return Div()(x0, x1)
 
 
 def rdiv(x0, x1):
+    """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2 (see the recap)."""
     return Div()(x1, x0)
 
 
 def neg(x):
+    """`-x` as a graph node (`Variable.__neg__`). From Part 1–2 (see the recap)."""
     return Neg()(x)
 
 
 def pow(x, c):
-    """`x ** c` for a constant exponent; a Variable exponent is refused with a way to write it."""
+    """`x ** c` for a constant exponent; a Variable exponent is refused with a way to write it.
+
+    From Part 1–2 (see the recap).
+    """
     if isinstance(c, Variable):
         raise TypeError("the exponent of ** must be a number or an ndarray, not a Variable; "
                         "for a variable exponent write F.exp(c * F.log(x))")
@@ -533,21 +590,24 @@ def pow(x, c):
 
 
 def rpow(x, base):
-    """`base ** x` for a constant `base` (a number or an ndarray)."""
+    """`base ** x` for a constant `base` (a number or an ndarray). Introduced in Step 29."""
     if not isinstance(base, (int, float, np.ndarray, np.generic)):
         raise TypeError(f"unsupported base of type {type(base).__name__}; expected a number or an ndarray")
     return ConstantBasePow(base)(x)
 
 
 def sum_to(x, shape):
-    """Sum `x` down to `shape` (the inverse of broadcasting); returns `x` itself if it already has it."""
+    """Sum `x` down to `shape` (the inverse of broadcasting); returns `x` itself if it already has it.
+
+    Introduced in Step 29.
+    """
     if x.shape == tuple(shape):
         return as_variable(x)
     return SumTo(tuple(shape))(x)
 
 
 def broadcast_to(x, shape):
-    """Broadcast `x` to `shape`; returns `x` itself if it already has it."""
+    """Broadcast `x` to `shape`; returns `x` itself if it already has it. Introduced in Step 29."""
     if x.shape == tuple(shape):
         return as_variable(x)
     return BroadcastTo(tuple(shape))(x)

@@ -1,0 +1,49 @@
+"""The package as a whole: a light import, and a step-keyed docstring on every public name."""
+
+import inspect
+import re
+import subprocess
+import sys
+
+import pytest
+
+import tinypytorch
+import tinypytorch.core
+import tinypytorch.functions
+import tinypytorch.gradcheck
+
+STEP_KEY = re.compile(r"\b(Step (2[5-9]|3[0-4])|Part 1–2)\b")
+MODULES = [tinypytorch.core, tinypytorch.functions, tinypytorch.gradcheck]
+
+
+def test_import_pulls_in_nothing_heavier_than_numpy():
+    code = ("import sys, tinypytorch, tinypytorch.functions, tinypytorch.gradcheck; "
+            "heavy = [m for m in ('matplotlib', 'graphviz', 'IPython', 'scipy', 'pandas') if m in sys.modules]; "
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def public_objects():
+    for module in MODULES + [tinypytorch]:
+        for name in module.__all__:
+            obj = getattr(module, name)
+            yield f"{module.__name__}.{name}", obj
+            if inspect.isclass(obj) and obj.__module__.startswith("tinypytorch"):
+                for attr, member in vars(obj).items():
+                    if attr in ("forward", "backward") and obj is not tinypytorch.core.Function:
+                        continue  # an operation's class docstring documents its forward and backward
+                    if not attr.startswith("_") and (inspect.isfunction(member) or isinstance(member, property)):
+                        yield f"{module.__name__}.{name}.{attr}", member
+
+
+@pytest.mark.parametrize("qualname,obj", list(public_objects()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_name_has_a_step_keyed_docstring(qualname, obj):
+    doc = inspect.getdoc(obj)
+    assert doc, f"{qualname} has no docstring"
+    assert STEP_KEY.search(doc), f"{qualname}: docstring names no step ('Step NN' or 'Part 1–2'): {doc[:80]!r}"
+
+
+def test_root_exports_the_books_names():
+    for name in ("Variable", "Function", "as_variable", "no_grad", "using_config", "Config", "as_array"):
+        assert getattr(tinypytorch, name) is getattr(tinypytorch.core, name)
