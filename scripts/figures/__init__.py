@@ -1,0 +1,147 @@
+"""The figure registry used by ``scripts/build_figures.py``.
+
+Every figure on the site is made by a function in ``scripts/figures/stepNN.py``
+registered with :func:`figure`::
+
+    # scripts/figures/step26.py
+    from scripts.figures import figure, save_svg
+
+    @figure("step26-rosenbrock-descent")
+    def rosenbrock_descent(path):
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots()
+        ...
+        save_svg(fig, path)          # deterministic bytes, closes the figure
+
+    @figure("step25-x0-plus-x1")
+    def x0_plus_x1(path):
+        from tinypytorch import Variable, get_dot_graph
+        ...
+        render_dot(get_dot_graph(y), path)
+
+The name is ``stepNN-<slug>`` (lower-case words joined by ``-``); the driver writes
+``docs/figures/<name>.svg``. ``path`` is a temporary file in the output folder: the
+function must write one SVG there and nothing else; the driver moves it into place
+only when the function returned normally.
+
+Heavy imports (matplotlib, graphviz) belong inside the functions, so ``--list``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["figure", "save_svg", "render_dot", "dot_binary", "REGISTRY", "Figure", "NAME_RE"]
+
+#: ``step26-rosenbrock-descent``: the step key then a slug.
+NAME_RE = re.compile(r"^step(?P<step>\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: Hash salt for matplotlib's SVG ids, so a rebuild gives the same bytes.
+SVG_HASHSALT = "tinypytorch"
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    step: int
+    func: Callable[[Path], object]
+    module: str
+    source: str  # "path:line" of the function, for error messages
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.svg"
+
+
+#: name -> Figure, in registration order.
+REGISTRY: dict[str, Figure] = {}
+
+
+def figure(name: str) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
+    """Register ``func(path)`` as the maker of ``docs/figures/<name>.svg``."""
+    match = NAME_RE.match(name)
+    if not match:
+        raise ValueError(
+            f"figure name {name!r} must look like 'stepNN-some-slug' "
+            "(two-digit step, lower-case words joined by '-')"
+        )
+
+    def register(func: Callable[[Path], object]) -> Callable[[Path], object]:
+        code = getattr(func, "__code__", None)
+        source = f"{code.co_filename}:{code.co_firstlineno}" if code else repr(func)
+        if name in REGISTRY and REGISTRY[name].source != source:
+            raise ValueError(
+                f"figure {name!r} registered twice: {REGISTRY[name].source} and {source}"
+            )
+        REGISTRY[name] = Figure(name, int(match["step"]), func, func.__module__, source)
+        return func
+
+    return register
+
+
+def setup_matplotlib() -> None:
+    """Agg backend and deterministic SVG output for every figure module."""
+    os.environ["MPLBACKEND"] = "Agg"
+    # matplotlib's SVG writer takes its date from here when metadata has no Date.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    try:
+        import matplotlib
+    except ImportError:  # plots need the docs extra; DOT-only figures do not
+        return
+    matplotlib.use("Agg", force=True)
+    matplotlib.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    matplotlib.rcParams["svg.fonttype"] = "path"  # no dependence on the reader's fonts
+    if "svg.id" in matplotlib.rcParams:
+        matplotlib.rcParams["svg.id"] = None
+
+
+def save_svg(fig, path, **kwargs) -> None:
+    """Save a matplotlib figure as a deterministic SVG and close it."""
+    import matplotlib.pyplot as plt
+
+    metadata = {"Date": None, **kwargs.pop("metadata", {})}
+    kwargs.setdefault("bbox_inches", "tight")
+    try:
+        fig.savefig(path, format="svg", metadata=metadata, **kwargs)
+    finally:
+        plt.close(fig)
+
+
+def dot_binary() -> str:
+    """The ``dot`` program to use: system Graphviz if on PATH, else ``graphviz-pure``."""
+    found = shutil.which("dot")
+    if found:
+        return found
+    found = shutil.which("graphviz-pure")
+    if found:
+        return found
+    # A venv's scripts folder need not be on PATH (e.g. `.venv/bin/python script.py`).
+    scripts_dir = Path(sys.executable).parent
+    for candidate in ("graphviz-pure", "graphviz-pure.exe"):
+        if (scripts_dir / candidate).is_file():
+            return str(scripts_dir / candidate)
+    raise RuntimeError(
+        "no `dot` program found: install Graphviz (e.g. `apt-get install graphviz`) "
+        "or `pip install graphviz-pure` (the project's `render` extra)"
+    )
+
+
+def render_dot(dot: str, path) -> None:
+    """Render DOT text to an SVG file at ``path`` (via the PyPI ``graphviz`` package)."""
+    import graphviz
+    import graphviz.backend.dot_command as dot_command
+
+    saved = dot_command.DOT_BINARY
+    dot_command.DOT_BINARY = Path(dot_binary())
+    try:
+        svg = graphviz.Source(dot).pipe(format="svg")
+    finally:
+        dot_command.DOT_BINARY = saved
+    Path(path).write_bytes(svg)
