@@ -258,7 +258,8 @@ class Variable:
         """
         if self._data is None:
             raise ValueError("backward() on a Variable with no data")
-        seed = self._grad if isinstance(self._grad, Variable) else Variable(np.ones_like(self._data))
+        # dy/dy = 1: a Constant, so a graph picture can tell it from an input and no gradient flows into it
+        seed = self._grad if isinstance(self._grad, Variable) else Constant(np.ones_like(self._data))
         grads = {self: seed}  # this pass's gradients; stored on the variables only once the pass succeeded
 
         with using_config("enable_backprop", create_graph), using_config("recording_backward", create_graph):
