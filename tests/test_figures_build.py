@@ -1,0 +1,148 @@
+"""The figure driver (scripts/build_figures.py): progress, --step, --list, byte-identical
+rebuilds, and atomic failure, on fake figure modules in a temporary folder; then a second
+build of the real figures must give the same bytes as the first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_FIGURES, FIGURES_OUT, ROOT, Run, tool_env
+
+PLOT = '''
+from scripts.figures import figure, save_svg
+
+@figure("step90-sine")
+def sine(path):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    fig, ax = plt.subplots(figsize=(3, 2))
+    x = np.linspace(0, 6, 50)
+    ax.plot(x, np.sin(x), label="sin")
+    ax.legend()
+    save_svg(fig, path)
+'''
+
+GRAPH = '''
+from scripts.figures import figure, render_dot
+
+@figure("step91-graph")
+def graph(path):
+    render_dot('digraph g { x [label="x"]; y [label="y"]; x -> y }', path)
+'''
+
+BROKEN = '''
+from scripts.figures import figure
+
+@figure("step92-broken")
+def broken(path):
+    with open(path, "w") as f:
+        f.write("<svg partial")
+    raise RuntimeError("boom while drawing")
+
+@figure("step92-fine")
+def fine(path):
+    with open(path, "w") as f:
+        f.write('<svg xmlns="http://www.w3.org/2000/svg"/>')
+'''
+
+MISNAMED = '''
+from scripts.figures import figure
+
+@figure("step26-not-mine")
+def f(path):
+    pass
+'''
+
+
+def write_modules(folder: Path, **modules: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in modules.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(body))
+    return folder
+
+
+def driver(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BUILD_FIGURES), *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, env=tool_env(), timeout=600)
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Path:
+    return write_modules(tmp_path / "figs", step90=PLOT, step91=GRAPH)
+
+
+def test_builds_with_progress_and_rebuilds_identically(fake: Path, tmp_path: Path) -> None:
+    out1, out2 = tmp_path / "out1", tmp_path / "out2"
+    first = driver("--figures-dir", fake, "--out", out1)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "[1/2] step90-sine.svg ... written" in first.stdout
+    assert "[2/2] step91-graph.svg ... written" in first.stdout
+    assert sorted(p.name for p in out1.iterdir()) == ["step90-sine.svg", "step91-graph.svg"]
+
+    mtimes = {p.name: p.stat().st_mtime_ns for p in out1.iterdir()}
+    again = driver("--figures-dir", fake, "--out", out1)
+    assert again.returncode == 0 and again.stdout.count("unchanged") == 2, again.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in out1.iterdir()} == mtimes
+
+    second = driver("--figures-dir", fake, "--out", out2)  # another process: another hash seed
+    assert second.returncode == 0, second.stderr
+    for name in mtimes:
+        assert (out1 / name).read_bytes() == (out2 / name).read_bytes(), f"{name} is not reproducible"
+    svg = (out1 / "step90-sine.svg").read_text()
+    assert "<dc:date>" not in svg  # no build date in the file
+
+
+def test_step_and_list(fake: Path, tmp_path: Path) -> None:
+    listed = driver("--figures-dir", fake, "--list")
+    assert listed.returncode == 0
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == \
+        ["step90-sine.svg", "step91-graph.svg"]
+    one = driver("--figures-dir", fake, "--out", tmp_path / "out", "--step", "91")
+    assert one.returncode == 0, one.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["step91-graph.svg"]
+    none = driver("--figures-dir", fake, "--out", tmp_path / "out", "--step", "33")
+    assert none.returncode == 2 and "no figures registered for step(s) 33" in none.stderr
+
+
+def test_failure_is_named_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    figs = write_modules(tmp_path / "figs", step92=BROKEN)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "step92-broken.svg").write_text("<svg>previous good version</svg>")
+    proc = driver("--figures-dir", figs, "--out", out)
+    assert proc.returncode == 1
+    assert "figure 'step92-broken'" in proc.stderr and "step92.py" in proc.stderr
+    assert "boom while drawing" in proc.stderr
+    assert "1 of 2 figure(s) failed: step92-broken" in proc.stderr
+    assert (out / "step92-broken.svg").read_text() == "<svg>previous good version</svg>"
+    assert (out / "step92-fine.svg").is_file()  # the others are still built
+    assert sorted(p.name for p in out.iterdir()) == ["step92-broken.svg", "step92-fine.svg"]
+
+
+def test_stale_figures_are_removed_on_a_full_build(fake: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "step90-old-name.svg").write_text("<svg/>")
+    proc = driver("--figures-dir", fake, "--out", out)
+    assert proc.returncode == 0 and "removed step90-old-name.svg" in proc.stdout
+    assert not (out / "step90-old-name.svg").exists()
+
+
+def test_figure_names_must_match_their_module(tmp_path: Path) -> None:
+    figs = write_modules(tmp_path / "figs", step93=MISNAMED)
+    proc = driver("--figures-dir", figs, "--out", tmp_path / "out")
+    assert proc.returncode != 0 and "must be named 'step93-...'" in proc.stderr
+
+
+def test_real_figures_rebuild_byte_identical(figures: Run, tmp_path: Path) -> None:
+    """A second build of every site figure, in a fresh process, gives the same bytes."""
+    proc = driver("--out", tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    differ = [name for name in figures.names
+              if (tmp_path / name).read_bytes() != (FIGURES_OUT / name).read_bytes()]
+    assert not differ, f"figures whose bytes change from one build to the next: {differ}"
