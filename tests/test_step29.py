@@ -1,0 +1,163 @@
+"""Step 29 — create_graph: the listings run, and every number the chapter states is what they print.
+
+Expected values are derived by hand from f(x) = x^4 - 2x^2 (f' = 4x^3 - 4x, f'' = 12x^2 - 4, f''' = 24x),
+or counted by hand from the backward rules; never taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.step29
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = ROOT / "docs" / "listings"
+PAGE = ROOT / "docs" / "steps" / "step29.md"
+
+
+def f1(x):
+    return 4 * x ** 3 - 4 * x
+
+
+def f2(x):
+    return 12 * x ** 2 - 4
+
+
+def f3(x):
+    return 24 * x
+
+
+def run_listing(name: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+def test_hand_derivatives_match_the_chapter(page):
+    assert (f1(2), f2(2), f3(2)) == (24, 44, 48)
+    assert "$f'(2) = 32 - 8 = 24$, $f''(2) = 48 - 4 = 44$ and $f'''(2) = 48$" in page
+
+
+def test_default_backward_records_nothing():
+    out = run_listing("step29_grad_is_variable.py")
+    assert f"x.grad         = variable({float(f1(2))})" in out
+    assert "type(x.grad)   = Variable" in out
+    assert "x.grad.creator = None" in out
+
+
+def test_create_graph_records_the_backward_pass(page):
+    out = run_listing("step29_create_graph.py")
+    assert f"f'(2)              = variable({float(f1(2))})" in out
+    assert "gx.creator         = Add" in out          # x is used twice: the last node accumulates
+    assert "recorded by backward: True" in out
+    assert f"f''(2)             = variable({float(f2(2))})" in out
+    # counted by hand: forward = Pow, Pow, Mul, Sub; backward = Neg (Sub), Mul (Mul by 2),
+    # Pow + 2 Mul for each Pow, Add to accumulate the two contributions to x
+    assert "forward graph : 4 functions {'Mul': 1, 'Pow': 2, 'Sub': 1}" in out
+    assert "gradient graph: 9 functions {'Add': 1, 'Mul': 5, 'Neg': 1, 'Pow': 2}" in out
+    assert "recorded by backward: 9" in out
+    assert "The forward graph has 4 functions; the gradient graph has 9" in page
+    # the intermediate values the page reads off the figure: 4*2^3 = 32, 2*2^1*(-2) = -8, 32 - 8 = 24
+    assert 4 * 2 ** 3 == 32 and 2 * 2 ** 1 * (-2) == -8 and 32 + (-8) == f1(2)
+    assert r"$4 \cdot 2^3 = 32$" in page and r"$2 \cdot 2^1 \cdot (-2) = -8$" in page
+
+
+def test_the_gradient_graph_does_not_contain_the_forward_functions():
+    from tinypytorch import Variable
+    from tinypytorch.graph import graph_stats
+
+    x = Variable(np.array(2.0))
+    y = x ** 4 - 2 * x ** 2
+    y.backward(create_graph=True)
+    stats = graph_stats(x.grad)
+    assert "Sub" not in stats.functions          # nothing of y's graph is in gx's
+    assert stats.n_backward_functions == stats.n_functions
+
+
+def test_gradient_check_passes_to_order_3_and_catches_an_array_backward():
+    out = run_listing("step29_gradient_check.py")
+    assert "f, order 3: True" in out
+    assert "Cube,       order 3: True" in out
+    assert "CubeArrays, order 1: True" in out
+    assert "CubeArrays, order 2: GradientCheckError" in out
+    assert "failed at order 2" in " ".join(out.split())
+    assert "analytic 0," in out                   # no graph behind the gradient: the 2nd derivative reads 0
+
+
+def test_accumulation_across_backward_calls(page):
+    out = run_listing("step29_accumulate.py").splitlines()
+    assert out == [f"after one backward : variable({float(f1(2))})",
+                   f"after two backwards: variable({float(2 * f1(2))})",
+                   "after cleargrad    : variable(0.0)",
+                   f"after one more     : variable({float(f1(2))})"]
+    assert "24, then 48." in page
+
+
+def test_derivative_of_a_constant_reads_zero_and_the_forgotten_cleargrad(page):
+    out = run_listing("step29_constant_derivative.py").splitlines()
+    assert out == ["dy/dx   = variable(3.0)", "d2y/dx2 = variable(0.0)",
+                   "d2y/dx2 without cleargrad reads variable(3.0)"]
+    assert "reads as 3" in page
+
+
+def test_grad_is_none_until_touched_or_cleared():
+    from tinypytorch import Variable
+
+    x = Variable(np.array(2.0))
+    assert x.grad is None
+    x.cleargrad()
+    assert x.grad.data == 0.0
+
+
+def test_data_update_forms(page):
+    out = run_listing("step29_data_update.py")
+    lr = 0.1
+    x = 2.0
+    x1 = x - lr * 2 * x
+    x2 = x1 - lr * 2 * x1
+    assert f"explicit : {x1}" in out and x1 == 1.6
+    assert f"in place : {x2:.2f}" in out and round(x2, 2) == 1.28
+    assert "rebind   : TypeError:" in out
+    assert "x.data -= lr * x.grad.data" in " ".join(out.split())
+    assert f"x.data is unchanged: {x2:.2f}" in out
+    assert "$dy/dx = 4$ gives 1.6, a second with $dy/dx = 3.2$ gives 1.28" in page
+
+
+def test_try_it_third_derivative(page):
+    out = run_listing("step29_try_it.py")
+    assert out.strip() == f"f'''(2) = variable({float(f3(2))})"
+    assert "$f'''(2) = 48$" in page
+
+
+def test_every_python_block_on_the_page_is_executed(page):
+    fences = re.findall(r"^\s*```python(.*)$", page, flags=re.M)
+    assert fences
+    for attrs in fences:
+        assert 'exec="on"' in attrs, f"unexecuted python block: ```python{attrs}"
+    for listing in re.findall(r'--8<-- "(docs/listings/[^":]+)', page):
+        assert (ROOT / listing).is_file(), listing
+        assert Path(listing).name.startswith("step29_")
+
+
+def test_page_figure_is_registered(page):
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_figures.py"), "--list", "--step", "29"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    listed = {line.split("\t")[0] for line in proc.stdout.splitlines() if line.strip()}
+    used = set(re.findall(r"\.\./figures/(step29-[a-z0-9-]+\.svg)", page))
+    assert used == {"step29-forward-and-gradient-graph.svg"} and used <= listed
