@@ -1,0 +1,163 @@
+"""Step 31 — sin and cos: n-th derivatives. The listings run, and what the chapter states is what they print.
+
+Expected values come from calculus (the derivatives of sin, cos, log, sinh written out by hand) evaluated
+with math/numpy, never from the code under test.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import math
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.step31
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = ROOT / "docs" / "listings"
+PAGE = ROOT / "docs" / "steps" / "step31.md"
+
+
+def run_listing(name: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def listing_globals(name: str) -> dict:
+    return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
+
+
+def page_text() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+# --- the page --------------------------------------------------------------------------------------------
+
+def test_page_title_and_every_listing_is_shown():
+    text = page_text()
+    assert text.startswith("# Step 31 — sin and cos: n-th derivatives\n")
+    shown = set(re.findall(r'--8<-- "docs/listings/(step31_[a-z_]+\.py)', text))
+    on_disk = {p.name for p in LISTINGS.glob("step31_*.py")}
+    assert shown == on_disk
+    assert "![" in text and "../figures/step31-sin-derivatives.svg" in text
+
+
+# --- F.cos -----------------------------------------------------------------------------------------------
+
+def test_cos_value_and_derivative_at_pi_over_3():
+    out = run_listing("step31_cos.py")
+    assert "cos(pi/3)          = 0.500000" in out                                    # cos(pi/3) = 1/2
+    expected = f"{-math.sqrt(3) / 2:.6f}"                                          # -sin(pi/3) = -sqrt(3)/2
+    assert expected == "-0.866025"
+    assert f"d/dx cos x at pi/3 = {expected}" in out
+
+
+def test_show_source_prints_the_mutually_recursive_backwards():
+    out = run_listing("step31_show_source.py")
+    assert "class Sin(Function):" in out and "class Cos(Function):" in out
+    assert "return gy * cos(x)" in out      # the page: Sin.backward calls cos
+    assert "return gy * -sin(x)" in out     # the page: Cos.backward calls sin (a Neg after the Sin)
+
+
+@pytest.mark.parametrize("cls, backward", [
+    ("Sin", "gy * cos(x)"), ("Cos", "gy * -sin(x)"), ("Tanh", "gy * (1 - y * y)"),
+    ("Exp", "gy * y"), ("Log", "gy / x"), ("Square", "gy * 2 * x"),
+])
+def test_the_table_of_backwards_matches_the_source(cls, backward):
+    import tinypytorch.functions as F
+    source = inspect.getsource(getattr(F, cls).backward)
+    assert f"return {backward}" in source
+    assert f"`{backward}`" in page_text()
+
+
+def test_functions_module_contents_and_import_direction():
+    import tinypytorch.functions as F
+    for name in ("sin", "cos", "tanh", "exp", "log", "square"):
+        assert name in F.__all__
+    pkg = ROOT / "tinypytorch"
+
+    def relative_imports(path):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return {(n.module, a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level
+                for a in n.names}
+
+    assert ("core", "Function") in relative_imports(pkg / "functions.py")
+    assert all(mod != "functions" and name != "functions" for mod, name in relative_imports(pkg / "core.py"))
+    assert "import tinypytorch.functions as F" in page_text()
+
+
+def test_log_derivatives_at_2():
+    out = run_listing("step31_log.py")
+    rows = re.findall(r"^\s*(\d)\s+(-?\d+\.\d+)\s+(-?\d+\.\d+)$", out, re.M)
+    # (-1)^(n-1) (n-1)! / 2^n, by hand: 1/2, -1/4, 2/8, -6/16, 24/32
+    by_hand = [0.5, -0.25, 0.25, -0.375, 0.75]
+    assert [int(n) for n, _, _ in rows] == [1, 2, 3, 4, 5]
+    for (n, autograd, exact), h in zip(rows, by_hand):
+        assert float(autograd) == pytest.approx(h, abs=5e-7)
+        assert float(exact) == pytest.approx(h, abs=5e-7)
+
+
+# --- the n-th derivative of sin --------------------------------------------------------------------------
+
+def test_sin_nth_derivatives_follow_the_closed_form():
+    g = listing_globals("step31_sin_nth.py")
+    x = np.linspace(-7, 7, 201)
+    assert np.array_equal(g["x"].data, x)
+    derivs = g["derivs"]
+    assert len(derivs) == 9                                           # sin and its first 8 derivatives
+    for n, d in enumerate(derivs):
+        assert d.shape == (201,)
+        np.testing.assert_allclose(d, np.sin(x + n * np.pi / 2), rtol=0, atol=1e-12)
+    # "the 8th derivative of sin must be sin again, value for value"
+    assert np.array_equal(derivs[8], np.sin(x))
+
+
+def test_sin_nth_table_says_exact_agreement():
+    out = run_listing("step31_sin_nth.py")
+    rows = re.findall(r"^\s*(\d)\s+(-?(?:sin|cos) x)\s+(\S+)$", out, re.M)
+    assert [(int(n), name) for n, name, _ in rows] == [
+        (0, "sin x"), (1, "cos x"), (2, "-sin x"), (3, "-cos x"),
+        (4, "sin x"), (5, "cos x"), (6, "-sin x"), (7, "-cos x"), (8, "sin x")]
+    # the page: "All nine arrays ... match numpy at every point"
+    assert all(float(err) == 0.0 for _, _, err in rows)
+
+
+# --- pitfalls --------------------------------------------------------------------------------------------
+
+def test_pitfalls_print_the_wrong_numbers_the_page_explains():
+    out = run_listing("step31_pitfalls.py")
+    right = f"{-math.sin(1.0):+.6f}"
+    assert right == "-0.841471"
+    # forgetting cleargrad: cos(1) + (-sin(1)) is accumulated
+    wrong = f"{math.cos(1.0) - math.sin(1.0):+.6f}"
+    assert f"without cleargrad:    {wrong}  (right: {right})" in out
+    # forgetting create_graph: x.grad has no creator and the "second derivative" reads 0
+    assert "x.grad.creator: None" in out
+    assert f"without create_graph: +0.000000  (right: {right})" in out
+    # np.sin on a Variable is refused with a pointer to F.sin
+    assert re.search(r"TypeError: .*F\.sin\(x\)", out)
+
+
+# --- try it ----------------------------------------------------------------------------------------------
+
+def test_try_it_sinh_derivatives_alternate():
+    out = run_listing("step31_try_it.py")
+    values = dict(re.findall(r"d\^(\d)/dx\^\d sinh x at 0\.5 = (-?\d+\.\d+)", out))
+    assert sorted(values) == ["2", "3", "4", "5"]
+    s, c = f"{math.sinh(0.5):.6f}", f"{math.cosh(0.5):.6f}"
+    assert (s, c) == ("0.521095", "1.127626")           # the numbers the answer states
+    assert values == {"2": s, "3": c, "4": s, "5": c}
+    answer = page_text().split('??? success "Answer"', 1)[1]
+    assert s in answer and c in answer
