@@ -1,0 +1,109 @@
+"""Figures of Step 30 (Newton's method with automatic second derivatives): the graph behind f''(x),
+and the Newton iterates on the curve f(x) = x⁴ − 2x²."""
+from __future__ import annotations
+
+import contextlib
+import io
+import runpy
+from pathlib import Path
+
+from scripts.figures import figure, render_dot, save_svg
+
+LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
+
+
+@figure("step30-second-derivative-graph")
+def second_derivative_graph(path):
+    import numpy as np
+
+    from tinypytorch import Variable
+    from tinypytorch.graph import get_dot_graph
+
+    x = Variable(np.array(2.0), name="x")
+    y = x ** 4 - 2 * x ** 2
+    y.backward(create_graph=True)
+    gx = x.grad
+    x.cleargrad()
+    gx.backward(create_graph=True)   # record this pass too, so f'' has a graph to draw
+    gx2 = x.grad
+    gx2.name = "gx2 = f''(x)"
+    render_dot(get_dot_graph(gx2, verbose=False, values=True), path)
+
+
+def newton_iterates(x0, n):
+    """x_0 .. x_n of Newton's method on f, f' and f'' from backward (the loop of step30_newton.py)."""
+    import numpy as np
+
+    from tinypytorch import Variable
+
+    with contextlib.redirect_stdout(io.StringIO()):   # f as the chapter defines it
+        f = runpy.run_path(str(LISTINGS / "step30_pitfall.py"), run_name="figure")["f"]
+    x = Variable(np.array(float(x0)))
+    xs, d1, d2 = [float(x.data)], [], []
+    for _ in range(n):
+        y = f(x)
+        x.cleargrad()
+        y.backward(create_graph=True)
+        gx = x.grad
+        x.cleargrad()
+        gx.backward()
+        gx2 = x.grad
+        d1.append(float(gx.data))
+        d2.append(float(gx2.data))
+        x.data = x.data - gx.data / gx2.data
+        xs.append(float(x.data))
+    return xs, d1, d2
+
+
+@figure("step30-newton-path")
+def newton_path(path):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    xs, d1, d2 = newton_iterates(2.0, 7)
+
+    def f(x):
+        return x ** 4 - 2 * x ** 2
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), facecolor="white",
+                                      gridspec_kw={"width_ratios": [1.35, 1]})
+    grid = np.linspace(-1.7, 2.15, 400)
+    left.plot(grid, f(grid), color="black", lw=2, label="f(x) = x⁴ − 2x²")
+    colors = ["C0", "C1", "C2"]
+    for k, color in enumerate(colors):
+        xk = xs[k]
+        q = f(xk) + d1[k] * (grid - xk) + 0.5 * d2[k] * (grid - xk) ** 2
+        left.plot(grid, q, "--", color=color, lw=1.2,
+                  label=f"quadratic model at x{k} = {xk:.4f}")
+        # the step: from the iterate down the parabola to its lowest point, then onto the curve
+        vertex = f(xk) - d1[k] ** 2 / (2 * d2[k])
+        left.annotate("", xy=(xs[k + 1], vertex), xytext=(xk, f(xk)),
+                      arrowprops=dict(arrowstyle="->", color=color, lw=1.5))
+        left.plot([xs[k + 1]], [vertex], "v", color=color, ms=6)
+        left.plot([xs[k + 1], xs[k + 1]], [vertex, f(xs[k + 1])], ":", color=color, lw=1.2)
+    left.plot(xs, [f(v) for v in xs], "o", color="crimson", ms=5, zorder=5, label="Newton iterates")
+    left.set_ylim(-1.6, 9)
+    left.set_xlim(-1.7, 2.15)
+    left.set_xlabel("x")
+    left.set_title("Each step jumps to the minimum of the local parabola")
+    left.legend(fontsize=8, loc="upper center", framealpha=0.9)
+    left.grid(alpha=0.3)
+
+    err = np.abs(np.array(xs) - 1.0)
+    ks = np.arange(len(xs))
+    keep = err > 0
+    right.semilogy(ks[keep], err[keep], "o-", color="crimson", ms=5)
+    for k in ks[keep]:
+        right.annotate(f"{err[k]:.1e}", (k, err[k]), textcoords="offset points", xytext=(6, 4), fontsize=8)
+    for k in ks[~keep]:
+        right.text(k, 1e-9, f"x{k} = 1.0\n(error 0)", ha="center", va="bottom", fontsize=8, color="crimson")
+    right.set_xlabel("iteration k")
+    right.set_ylabel("|x_k − 1|")
+    right.set_title("The error roughly squares at every step")
+    right.set_xticks(ks)
+    right.set_xlim(-0.4, len(xs) - 0.4)
+    right.grid(alpha=0.3, which="both")
+    for ax in (left, right):
+        ax.set_facecolor("white")
+    fig.tight_layout()
+    save_svg(fig, path, facecolor="white")
