@@ -136,7 +136,7 @@ def site_pages(site_dir: Path) -> list[str]:
 
 def screenshot(driver, path: Path) -> None:
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(900, min(int(height), 6000)))
+    driver.set_window_size(1280, max(400, min(int(height), 6000)))
     driver.save_screenshot(str(path))
     driver.set_window_size(1280, 900)
 
@@ -147,7 +147,8 @@ def set_scheme(driver, scheme: str) -> None:
         if driver.execute_script("return document.body.getAttribute('data-md-color-scheme')") == scheme:
             return
         driver.execute_script(
-            "document.querySelector('form[data-md-component=palette] label:not([hidden])').click()")
+            "document.querySelector('form[data-md-component=palette] label:not([hidden])').click();"
+            "document.activeElement && document.activeElement.blur();")
     current = driver.execute_script("return document.body.getAttribute('data-md-color-scheme')")
     assert current == scheme, f"palette toggle did not switch to {scheme!r} (is {current!r})"
 
