@@ -1,0 +1,79 @@
+"""Step 32 figures: the gradient graphs of tanh of orders 1-3, and how the graph grows with the order."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import runpy
+from pathlib import Path
+
+from scripts.figures import figure, render_dot, save_svg
+
+LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
+GRAPH_ORDERS = (1, 2, 3)  # order 4 has 51 function nodes: no longer readable as a picture
+
+
+def run_listing(name: str) -> dict:
+    """Run docs/listings/<name> quietly and return its globals (the figure uses the page's own code)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
+
+
+def tanh_graph_dot(order: int) -> str:
+    """DOT text of the graph of the order-th derivative of tanh at x = 1 (the listing gives order 1)."""
+    from tinypytorch.graph import get_dot_graph
+
+    g = run_listing("step32_tanh_graph.py")
+    x, gx = g["x"], g["gx"]
+    for _ in range(order - 1):
+        x.cleargrad()
+        gx.backward(create_graph=True)
+        gx = x.grad
+    gx.name = "gx" if order == 1 else f"gx (order {order})"
+    return get_dot_graph(gx, verbose=False)
+
+
+def _register(order):
+    @figure(f"step32-tanh-graph-order{order}")
+    def tanh_graph(path):
+        render_dot(tanh_graph_dot(order), path)
+
+    tanh_graph.__name__ = f"tanh_graph_order{order}"
+    return tanh_graph
+
+
+for _order in GRAPH_ORDERS:
+    _register(_order)
+
+
+@figure("step32-tanh-graph-growth")
+def tanh_graph_growth(path):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    g = run_listing("step32_graph_growth.py")
+    stats, counts = g["stats"], g["counts"]
+    P = run_listing("step32_tanh_nth.py")["P"]
+    orders = sorted(stats)
+    funcs = [stats[n].n_functions for n in orders]
+    terms = [int(np.count_nonzero(np.rint(P[n].coef))) for n in orders]
+
+    fig, ax = plt.subplots(figsize=(7, 4.4), facecolor="white")
+    ax.set_facecolor("white")
+    ax.plot(orders, funcs, "o-", color="#d62728", lw=2.2, ms=6, label="tanh: function nodes")
+    ax.plot(orders, counts["sin"], "s--", color="#1f77b4", lw=1.5, ms=5, label="sin: function nodes")
+    ax.plot(orders, counts["exp"], "D-.", color="#2ca02c", lw=1.5, ms=4, label="exp: function nodes")
+    ax.plot(orders, terms, "^:", color="0.4", lw=1.5, ms=5,
+            label=r"tanh: terms of the simplified polynomial $P_n(t)$")
+    for n, f in zip(orders, funcs):
+        ax.annotate(str(f), (n, f), textcoords="offset points", xytext=(-6, 8), ha="right", fontsize=9,
+                    color="#d62728")
+    ax.set_yscale("log")
+    ax.set_xticks(orders)
+    ax.set_ylim(0.8, 10000)
+    ax.set_xlabel("order $n$ of the derivative")
+    ax.set_ylabel("count (log scale)")
+    ax.set_title("Size of the graph of the n-th derivative, at x = 1", fontsize=11)
+    ax.grid(True, which="major", color="0.88")
+    ax.legend(loc="upper left", fontsize=9, framealpha=1.0)
+    save_svg(fig, path, facecolor="white")

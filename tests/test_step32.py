@@ -1,0 +1,239 @@
+"""Step 32 — tanh: how higher-order graphs explode. The listings run; the chapter's numbers are what they print.
+
+Expected values are derived independently of tinypytorch: the derivatives of tanh from the polynomial
+recursion P_{n+1}(t) = P_n'(t) (1 - t^2), done here with exact integer coefficients and math.tanh; graph
+sizes by hand for orders 1 and 2 and, for every order, by a graph walk written in this file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.step32
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = ROOT / "docs" / "listings"
+PAGE = ROOT / "docs" / "steps" / "step32.md"
+
+
+def run_listing(name: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def listing_globals(name: str) -> dict:
+    return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
+
+
+def page_text() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+def tanh_polynomials(max_order: int) -> list[list[int]]:
+    """Integer coefficients (constant term first) of P_0..P_max_order, by the recursion of the chapter."""
+    polys = [[0, 1]]
+    for _ in range(max_order):
+        p = polys[-1]
+        dp = [k * c for k, c in enumerate(p)][1:]            # P'
+        nxt = [0] * (len(dp) + 2)
+        for k, c in enumerate(dp):                            # P' * (1 - t^2)
+            nxt[k] += c
+            nxt[k + 2] -= c
+        while len(nxt) > 1 and nxt[-1] == 0:
+            nxt.pop()
+        polys.append(nxt)
+    return polys
+
+
+def exact_derivative(n: int, x: float) -> float:
+    t = math.tanh(x)
+    return sum(c * t ** k for k, c in enumerate(tanh_polynomials(n)[n]))
+
+
+def walk(v):
+    """(functions, variables, depth) of v's graph, by a walk independent of tinypytorch.graph."""
+    funcs, variables, stack, keep = {}, set(), [v], []
+    while stack:
+        u = stack.pop()
+        if id(u) in variables:
+            continue
+        variables.add(id(u))
+        keep.append(u)
+        f = u.creator
+        if f is not None and id(f) not in funcs:
+            funcs[id(f)] = f
+            stack.extend(f.inputs)
+    memo = {}
+
+    def depth(f):
+        if id(f) not in memo:
+            memo[id(f)] = 1 + max((depth(x.creator) for x in f.inputs if x.creator is not None), default=0)
+        return memo[id(f)]
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    return len(funcs), len(variables), depth(v.creator) if v.creator is not None else 0
+
+
+# --- the page ---------------------------------------------------------------------------------------------
+
+def test_page_title_and_every_listing_is_shown():
+    text = page_text()
+    assert text.startswith("# Step 32 — tanh: how higher-order graphs explode\n")
+    shown = set(re.findall(r'--8<-- "docs/listings/(step32_[a-z_]+\.py)', text))
+    assert shown == {p.name for p in LISTINGS.glob("step32_*.py")}
+    for fig in ("step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
+                "step32-tanh-graph-growth"):
+        assert f"../figures/{fig}.svg" in text
+
+
+def test_the_recursion_gives_the_hand_derived_polynomials():
+    polys = tanh_polynomials(8)
+    assert polys[1] == [1, 0, -1]
+    assert polys[2] == [0, -2, 0, 2]
+    assert polys[3] == [-2, 0, 8, 0, -6]
+    assert polys[4] == [0, 16, 0, -40, 0, 24]
+    assert len(polys[8]) - 1 == 9 and sum(c != 0 for c in polys[8]) == 5
+
+
+# --- F.tanh ------------------------------------------------------------------------------------------------
+
+def test_tanh_value_and_first_derivative():
+    out = run_listing("step32_tanh.py")
+    assert f"tanh(1)          = {math.tanh(1):.6f}" in out
+    d = f"{1 - math.tanh(1) ** 2:.6f}"
+    assert d == "0.419974"
+    assert f"autograd  dy/dx  = {d}" in out and f"1 - tanh(1)**2   = {d}" in out
+
+
+def test_tanh_backward_uses_the_output():
+    out = run_listing("step32_show_source.py")
+    assert "class Tanh(Function):" in out
+    assert "y = self.outputs[0]()" in out and "return gy * (1 - y * y)" in out
+
+
+# --- eight derivatives ------------------------------------------------------------------------------------
+
+def test_eight_derivatives_match_the_exact_polynomials():
+    out = run_listing("step32_tanh_nth.py")
+    for line in ("P_1(t) = 1 - t^2", "P_2(t) = -2t + 2t^3", "P_3(t) = -2 + 8t^2 - 6t^4",
+                 "P_4(t) = 16t - 40t^3 + 24t^5", "P_8 has degree 9 and 5 terms"):
+        assert line in out
+    rows = re.findall(r"^\s*(\d)\s+(-?\d+\.\d{6})\s+(-?\d+\.\d{6})\s+(\S+)$", out, re.M)
+    assert [int(r[0]) for r in rows] == list(range(1, 9))
+    for n, autograd, exact, rel in rows:
+        e = exact_derivative(int(n), 1.0)
+        assert autograd == exact == f"{e:.6f}"
+        assert float(rel) < 1e-12
+    g = listing_globals("step32_tanh_nth.py")
+    for n in range(1, 9):
+        assert g["autograd"][n] == pytest.approx(exact_derivative(n, 1.0), rel=1e-12)
+    # the numbers the page quotes
+    assert f"{exact_derivative(1, 1.0):.2f}" == "0.42" and f"{exact_derivative(8, 1.0):.0f}" == "-277"
+
+
+def test_finite_differences_fail_at_high_order_and_gradient_check_passes():
+    out = run_listing("step32_finite_differences.py")
+    rows = {}
+    for line in out.splitlines():
+        m = re.match(r"^(0\.1|0\.01|0\.001)\s+((?:\d\.?\d*e[-+]\d+\s*){8})$", line)
+        if m:
+            rows[float(m.group(1))] = [float(v) for v in m.group(2).split()]
+    assert sorted(rows) == [0.001, 0.01, 0.1]
+    # the page: with h = 0.001 orders 1-3 are excellent, orders 6-8 worthless
+    assert all(e < 1e-6 for e in rows[0.001][:3])
+    assert all(e > 0.5 for e in rows[0.001][5:])
+    # the page: for orders 7 and 8 none of the three steps gets within half a percent
+    for n in (7, 8):
+        assert min(rows[h][n - 1] for h in rows) > 5e-3
+    assert "gradient_check(F.tanh, order=8): True" in out
+
+
+# --- graphs --------------------------------------------------------------------------------------------------
+
+def test_first_derivative_dot_text_has_four_functions_and_seven_variables():
+    out = run_listing("step32_tanh_graph.py")
+    nodes = re.findall(r'^\d+ \[label="([^"]*)", (.*)\]$', out, re.M)
+    functions = [label for label, style in nodes if "shape=box" in style]
+    variables = [label for label, style in nodes if "shape=box" not in style]
+    assert sorted(functions) == ["Mul", "Mul", "Sub", "Tanh"]                 # by hand: gx = 1 * (1 - y * y)
+    assert len(variables) == 7 and {"x", "y", "gx"} <= set(variables)
+    assert variables.count("1") == 2                                          # the constant 1 and the seed
+
+
+def test_growth_table_matches_an_independent_walk():
+    g = listing_globals("step32_graph_growth.py")
+    stats = g["stats"]
+    assert sorted(stats) == list(range(1, 9))
+    # by hand (see the page): 4 functions / 7 variables at order 1, 9 functions at order 2
+    assert (stats[1].n_functions, stats[1].n_variables, stats[2].n_functions) == (4, 7, 9)
+
+    from tinypytorch import Variable
+    import tinypytorch.functions as F
+    x = Variable(np.array(1.0))
+    F.tanh(x).backward(create_graph=True)
+    for n in range(1, 9):
+        gx = x.grad
+        assert walk(gx) == (stats[n].n_functions, stats[n].n_variables, stats[n].depth), n
+        x.cleargrad()
+        gx.backward(create_graph=True)
+
+    funcs = [stats[n].n_functions for n in range(1, 9)]
+    ratios = [b / a for a, b in zip(funcs, funcs[1:])]
+    assert all(r2 > r1 for r1, r2 in zip(ratios, ratios[1:]))                # the ratio grows
+    assert 2 < ratios[0] and ratios[-1] > 2.7 and max(ratios) < 3            # "a factor of two to three"
+    assert stats[8].functions["Tanh"] == 1                                    # "the single Tanh at order 8"
+
+    out = run_listing("step32_graph_growth.py")
+    for n in range(1, 9):
+        s = stats[n]
+        assert re.search(rf"^\s*{n}\s+{s.n_functions}\s+{s.n_variables}\s+{s.depth}\s", out, re.M)
+    assert "2.25" in out and "2.79" in out
+    counts = g["counts"]
+    assert counts["tanh"] == funcs
+    for name in ("sin", "exp"):                                               # linear growth
+        steps = np.diff(counts[name])
+        assert all(1 <= d <= 2 for d in steps), (name, counts[name])
+    assert (counts["sin"][0], counts["sin"][-1], counts["exp"][0], counts["exp"][-1]) == (2, 13, 2, 9)
+
+
+def test_numbers_quoted_in_the_prose_are_the_computed_ones():
+    g = listing_globals("step32_graph_growth.py")
+    stats, text = g["stats"], page_text()
+    funcs = {n: s.n_functions for n, s in stats.items()}
+    assert (funcs[1], funcs[2], funcs[3], funcs[8]) == (4, 9, 21, 2571)
+    assert (stats[1].depth, stats[8].depth) == (4, 181)
+    for phrase in ("4 functions (`Tanh`, two `Mul`, `Sub`) and 7 variables", "$1 + 1 + 3 + 3 + 1 = 9$",
+                   "needs 21 functions", "From 4 functions at order 1 to 2571 at order 8",
+                   "from\n2.25 to 2.79", "from 4 to 181", "has 5 terms", "from 2 to 13 and from 2 to 9"):
+        assert phrase in text, phrase
+
+
+def test_graph_figures_draw_the_counted_graphs():
+    sys.path.insert(0, str(ROOT))
+    from scripts.figures import step32 as figs
+    for order, n_functions in ((1, 4), (2, 9), (3, 21)):
+        dot = figs.tanh_graph_dot(order)
+        assert dot.count("shape=box") == n_functions
+
+
+# --- try it -------------------------------------------------------------------------------------------------
+
+def test_try_it_derivatives_at_zero():
+    out = run_listing("step32_try_it.py")
+    # P_1(0) = 1, P_2(0) = 0, P_3(0) = -2 (constant terms of the hand-derived polynomials)
+    assert out.split() == ["order", "1:", "1.000000", "order", "2:", "0.000000", "order", "3:", "-2.000000"]
+    answer = page_text().split('??? success "Answer"', 1)[1]
+    assert "$P_1(0) = 1$" in answer and "$P_2(0) = 0$" in answer and "$P_3(0) = -2$" in answer
