@@ -27,6 +27,7 @@ def errors(x0, n):
 
 
 # --8<-- [start:table]
+
 x0 = np.pi / 4
 print(" n  |err of sin|  omitted term  |err of cos|  omitted term")
 for n in range(1, 9):
