@@ -102,6 +102,7 @@ def tool_env() -> dict[str, str]:
             env[key] = str(var / sub)
     env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     env.setdefault("PYTHONUTF8", "1")
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
     return env
 
 
