@@ -134,7 +134,19 @@ def dot_binary() -> str:
 
 
 def render_dot(dot: str, path) -> None:
-    """Render DOT text to an SVG file at ``path`` (via the PyPI ``graphviz`` package)."""
+    """Render DOT text to an SVG file at ``path``.
+
+    Uses ``tinypytorch.graph.render_dot`` (the package's own ``dot`` lookup) when the
+    package has it, else the PyPI ``graphviz`` package with :func:`dot_binary`.
+    """
+    try:
+        from tinypytorch.graph import render_dot as package_render_dot
+    except ImportError:
+        package_render_dot = None
+    if package_render_dot is not None:
+        package_render_dot(dot, path)
+        return
+
     import graphviz
     import graphviz.backend.dot_command as dot_command
 
