@@ -117,7 +117,7 @@ class Variable:
     Attributes:
         grad: the gradient accumulated by `backward`, a `Variable` of the same shape, or None when no
             gradient has reached this variable. After `cleargrad()` it reads as zeros until a gradient
-            flows in: the derivative of something that does not depend on `x` is 0 (see Step 30).
+            flows in: the derivative of something that does not depend on `x` is 0 (see Step 29).
         creator: the `Function` that produced this variable, or None for an input.
         generation: how far from the inputs the variable sits; backward visits newer functions first.
 
@@ -222,7 +222,7 @@ class Variable:
         `backward` adds into `grad` (a variable used twice gets both contributions), so a loop that calls
         `backward` repeatedly must clear first (Step 26).
 
-        From Part 1–2 (see the recap). Changed in Step 30: `grad` reads as zeros after clearing, so the
+        From Part 1–2 (see the recap). Changed in Step 29: `grad` reads as zeros after clearing, so the
         second derivative of `3 * x` is 0 rather than None.
         """
         self._grad = _CLEARED

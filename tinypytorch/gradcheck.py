@@ -122,7 +122,8 @@ def gradient_check(f: Callable, *inputs, order: int = 1, rtol: float = 1e-4, ato
         f: a function of Variables returning a Variable of any shape.
         *inputs: float ndarrays or Variables holding float data.
         order: the highest derivative order to check (1 = gradients, 2 = Hessian-vector products, ...).
-        rtol, atol: the tolerance, element by element: |analytic - numerical| <= atol + rtol * |numerical|.
+        rtol: the relative tolerance, element by element: |analytic - numerical| <= atol + rtol * |numerical|.
+        atol: the absolute tolerance in that comparison.
         eps: the step of the central difference.
         seed: seeds the random projections.
 
