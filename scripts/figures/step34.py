@@ -1,0 +1,96 @@
+"""Step 34 figures: the module diagram (from the package's real imports) and memory with/without no_grad."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import runpy
+from pathlib import Path
+
+from scripts.figures import figure, render_dot, save_svg
+
+LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
+
+
+def run_listing(name: str) -> dict:
+    """Run docs/listings/<name> quietly and return its globals (the figure uses the page's own code)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
+
+
+def module_diagram_dot(layout: dict) -> str:
+    """DOT text for `layout` (module -> {target: (names, lazy)}), as step34_module_layout.py computes it."""
+    package = sorted(layout)
+    external = sorted({t for targets in layout.values() for t in targets} - set(package))
+
+    def quote(text):  # a DOT string; a newline in `text` becomes a DOT line break
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    def names_label(names):  # a few names per line
+        lines = [[]]
+        for name in names:
+            if lines[-1] and len(", ".join(lines[-1] + [name])) > 22:
+                lines.append([])
+            lines[-1].append(name)
+        return ",\n".join(", ".join(line) for line in lines)
+
+    out = ["digraph modules {",
+           "bgcolor=transparent",
+           "rankdir=TB",
+           "nodesep=0.5",
+           'node [fontname="Helvetica", fontsize=16, fontcolor=black, style=filled, margin="0.2,0.1"]',
+           'edge [color=gray40, fontname="Helvetica", fontsize=13, fontcolor=gray25]',
+           "subgraph cluster_pkg {",
+           'label="tinypytorch/"; fontname="Helvetica"; fontsize=16; fontcolor=gray30; color=gray60; style="rounded,dashed"']
+    for module in package:
+        label = "tinypytorch\n(__init__.py)" if module == "tinypytorch" else f"{module}.py"
+        fill = "#ffd59e" if module in ("tinypytorch", "core") else "#dcefff"
+        out.append(f"{quote(module)} [label={quote(label)}, shape=box, fillcolor={quote(fill)}, color=gray40]")
+    out.append("}")
+    for target in external:
+        out.append(f"{quote(target)} [label={quote(target)}, shape=component, fillcolor=\"#eeeeee\", color=gray50]")
+    for module in package:
+        for target, (names, lazy) in sorted(layout[module].items()):
+            attrs = []
+            if names:
+                attrs.append(f"label={quote(names_label(names))}")
+            if lazy:
+                attrs.append("style=dashed")
+                if not names:
+                    attrs.append(f"label={quote('lazy')}")
+            if target in external:
+                attrs.append("color=gray65")
+            out.append(f"{quote(module)} -> {quote(target)}" + (f" [{', '.join(attrs)}]" if attrs else ""))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+@figure("step34-module-diagram")
+def module_diagram(path):
+    layout = run_listing("step34_module_layout.py")["layout"]
+    render_dot(module_diagram_dot(layout), path)
+
+
+@figure("step34-memory-no-grad")
+def memory_no_grad(path):
+    import matplotlib.pyplot as plt
+
+    peak_mib = run_listing("step34_no_grad_memory.py")["peak_mib"]
+    ns = [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 28, 32]
+    # rounded to 0.1 MiB: the Python objects of the graph (a few hundredths of a MiB, slightly different from
+    # one process to the next) change neither the picture nor its bytes
+    graph = [round(peak_mib(n, record_graph=True)[0], 1) for n in ns]
+    plain = [round(peak_mib(n, record_graph=False)[0], 1) for n in ns]
+
+    fig, ax = plt.subplots(figsize=(7, 4), facecolor="white")
+    ax.set_facecolor("white")
+    ax.plot(ns, graph, "o-", color="#d62728", ms=4, lw=2, label="recording the graph (default)")
+    ax.plot(ns, plain, "s-", color="#1f77b4", ms=4, lw=2, label="inside with no_grad()")
+    ax.set_xlabel("number of tanh calls in the chain")
+    ax.set_ylabel("peak memory (MiB)")
+    ax.set_xlim(0, 33)
+    ax.set_ylim(0, 35)
+    ax.set_title("Peak memory of y = tanh(tanh(...tanh(x))), each array 1 MiB", fontsize=11)
+    ax.grid(True, color="0.9")
+    ax.legend(loc="upper left", fontsize=9, framealpha=1.0)
+    save_svg(fig, path, facecolor="white")

@@ -1,0 +1,185 @@
+"""Step 34 — structure and memory. The listings run, and the chapter's claims are what they print.
+
+Expected values are derived by hand (the diamond y = 2x^4: dy/dx = 64, dy/da = 16; a stack that visits
+the creator of a early passes on half its gradient: 32; arrays of 131072 float64 values are 1 MiB each, so
+n recorded tanh calls keep n MiB and no_grad keeps at most 2), or by reading the package's source with
+regular expressions (independently of the listing's ast walk).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.step34
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = ROOT / "docs" / "listings"
+PAGE = ROOT / "docs" / "steps" / "step34.md"
+PKG = ROOT / "tinypytorch"
+
+
+def run_listing(name: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def page_text() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+def test_page_title_and_every_listing_is_shown():
+    text = page_text()
+    assert text.startswith("# Step 34 — Structure and memory: modules, weakrefs, generations, retain_grad, "
+                           "no_grad\n")
+    shown = set(re.findall(r'--8<-- "docs/listings/(step34_[a-z_]+\.py)', text))
+    assert shown == {p.name for p in LISTINGS.glob("step34_*.py")}
+    for fig in ("step34-module-diagram", "step34-memory-no-grad"):
+        assert f"../figures/{fig}.svg" in text
+
+
+# --- 1. module layout ---------------------------------------------------------------------------------------
+
+def top_level_and_nested_imports(path: Path) -> tuple[str, str]:
+    """The module's source split into column-0 lines and indented lines (regex view, not ast)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    top = "\n".join(line for line in lines if re.match(r"(from|import) ", line))
+    nested = "\n".join(line.strip() for line in lines if re.match(r"\s+(from|import) \S", line))
+    return top, nested
+
+
+def test_module_layout_listing_agrees_with_the_source():
+    out = run_listing("step34_module_layout.py")
+    init_top, init_nested = top_level_and_nested_imports(PKG / "__init__.py")
+    names = re.search(r"^from \.core import (.+)$", init_top, re.M).group(1).split(", ")
+    assert len(names) == 8                                      # "imports eight names from core.py"
+    assert f"-> core ({', '.join(names)})" in out
+    assert "from . import graph" in init_nested and "-> graph   [lazy]" in out
+
+    core_top, core_nested = top_level_and_nested_imports(PKG / "core.py")
+    assert "from ." not in core_top + core_nested                # core imports nothing from the package
+    assert re.search(r"^core:\n    -> numpy\n(?!    )", out, re.M)
+
+    for module, names in (("functions", "Function"), ("gradcheck", "Variable, sum_to"),
+                          ("graph", "Constant, Variable")):
+        top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
+        assert f"from .core import {names}" in top
+        assert f"{module}:\n    -> core ({names})" in out
+    graph_top, graph_nested = top_level_and_nested_imports(PKG / "graph.py")
+    assert "graphviz" not in graph_top and "import graphviz" in graph_nested
+    assert "-> graphviz   [lazy]" in out
+    # numpy is the only third-party package imported at load time
+    third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - {"core", "functions", "graph", "gradcheck"}
+    assert third_party == {"numpy"}
+
+
+def test_import_tinypytorch_loads_only_the_core():
+    out = run_listing("step34_import_cost.py")
+    assert "import tinypytorch            loads tinypytorch, tinypytorch.core\n" in out
+    assert "import tinypytorch.functions  loads tinypytorch.functions\n" in out
+    assert "tinypytorch.get_dot_graph     loads tinypytorch.graph\n" in out
+    assert "matplotlib or graphviz loaded: no" in out
+
+
+def test_module_diagram_dot_has_every_module_and_edge():
+    sys.path.insert(0, str(ROOT))
+    from scripts.figures import step34 as figs
+    layout = runpy.run_path(str(LISTINGS / "step34_module_layout.py"), run_name="__listing__")["layout"]
+    dot = figs.module_diagram_dot(layout)
+    for module, targets in layout.items():
+        for target, (_, lazy) in targets.items():
+            edge = re.search(rf'^"{module}" -> "{target}"(.*)$', dot, re.M)
+            assert edge, (module, target)
+            assert ("dashed" in edge.group(1)) == lazy
+
+
+# --- 2. weak references ---------------------------------------------------------------------------------------
+
+def test_graph_freed_at_del_and_strong_cycle_needs_gc():
+    out = run_listing("step34_weakref.py")
+    assert "after del a: {'a': True, 'Square': True, 'y': True, 'Exp': True}" in out
+    assert "after del y: {'a': False, 'Square': False, 'y': False, 'Exp': False}" in out
+    assert "strong outputs, after del y:        alive = True" in out
+    assert "strong outputs, after gc.collect(): alive = False" in out
+
+
+# --- 3. generations -------------------------------------------------------------------------------------------
+
+def test_diamond_plain_stack_gives_32_generation_order_gives_64():
+    x = 2.0
+    assert 8 * x ** 3 == 64                                     # y = 2x^4
+    a = x * x
+    assert (2 * a) * (2 * x) == 32                              # only one of the two 2a terms reaches x
+    out = run_listing("step34_generations.py")
+    assert re.search(r"plain stack:\n\s+Add\(gen 2\) -> Square\(gen 1\) -> Square\(gen 0\) -> Square\(gen 1\)"
+                     r"\s+dy/dx = variable\(32\.0\)", out)
+    assert re.search(r"by generation:\n\s+Add\(gen 2\) -> Square\(gen 1\) -> Square\(gen 1\) -> Square\(gen 0\)"
+                     r"\s+dy/dx = variable\(64\.0\)", out)
+    assert "y.backward():  dy/dx = variable(64.0)" in out
+    assert "$dy/dx = 32$ instead of 64" in page_text()
+
+
+# --- 4. retain_grad --------------------------------------------------------------------------------------------
+
+def test_retain_grad():
+    out = run_listing("step34_retain_grad.py")
+    # dy/dx = 8x^3 = 64, dy/da = 4a = 16 (a = 4), dy/db = 1, the seed dy/dy = 1
+    assert "x.grad=variable(64.0)  a.grad=None  b.grad=None  y.grad=None" in out
+    assert ("x.grad=variable(64.0)  a.grad=variable(16.0)  b.grad=variable(1.0)  y.grad=variable(1.0)"
+            in out)
+    assert "$\\partial y/\\partial a = 4a = 16$" in page_text()
+
+
+# --- 5. no_grad memory -----------------------------------------------------------------------------------------
+
+def test_no_grad_memory_counts_arrays():
+    g = runpy.run_path(str(LISTINGS / "step34_no_grad_memory.py"), run_name="__listing__")
+    assert g["SIZE"] == 131072 and g["SIZE"] * 8 == 2 ** 20     # one array = 1 MiB
+    for n in (1, 2, 4, 8, 16, 32):
+        peak_graph, left = g["peak_mib"](n, record_graph=True)
+        peak_plain, _ = g["peak_mib"](n, record_graph=False)
+        assert n <= peak_graph < n + 0.1                         # n arrays kept, plus the Python objects
+        assert min(n, 2) <= peak_plain < min(n, 2) + 0.1         # the old result and the new one
+        assert left < 0.01                                       # the graph is gone after del y
+    out = run_listing("step34_no_grad_memory.py")
+    rows = re.findall(r"^\s*(\d+)\s+(\d+\.\d\d) MiB\s+(\d+\.\d\d) MiB\s+(\d+\.\d\d) MiB$", out, re.M)
+    assert [int(r[0]) for r in rows] == [1, 2, 4, 8, 16, 32]
+    for n, graph, plain, left in rows:
+        n = int(n)
+        assert n <= float(graph) < n + 0.1 and float(plain) == min(n, 2) and float(left) == 0.0
+    text = page_text()
+    assert "131072 float64" in text and "32 calls, 32 MiB" in text and "stays at 2 MiB" in text
+
+
+# --- 6. the create_graph cycle ---------------------------------------------------------------------------------
+
+def test_create_graph_cycle_and_cleargrad():
+    out = run_listing("step34_create_graph_cycle.py")
+    assert "x.grad.creator:          Mul" in out
+    assert "  its input's creator:   Cos" in out
+    assert "  whose input is x:      True" in out
+    rows = re.findall(r"^(True|False)\s+(True|False)\s+(True|False)\s+(True|False)$", out, re.M)
+    assert rows == [("False", "False", "True", "True"), ("True", "False", "False", "True"),
+                    ("True", "True", "True", "True")]
+
+
+# --- try it ------------------------------------------------------------------------------------------------------
+
+def test_try_it_which_gradients_make_a_cycle():
+    out = run_listing("step34_try_it.py")
+    # sin: x.grad = cos(x) uses x; 3 * x: x.grad = 1 * 3, no path to x; exp: x.grad = 1 * y, y's creator holds x
+    assert "F.sin(x)  freed at del: False" in out
+    assert "3 * x     freed at del: True" in out
+    assert "F.exp(x)  freed at del: False" in out
+    answer = page_text().split('??? success "Answer"', 1)[1]
+    assert "`F.sin` and `F.exp` make a cycle, `3 * x` does not" in answer
