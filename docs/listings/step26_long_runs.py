@@ -1,0 +1,58 @@
+"""Step 26: one run of 50,000 steps, read at 1,000, 10,000 and 50,000.
+
+The figures of Step 26 (scripts/figures/step26.py) draw the `path`
+this program computes.
+"""
+# --8<-- [start:descent]
+import numpy as np
+
+from tinypytorch import Variable
+
+
+def rosenbrock(x0, x1):
+    y = 100 * (x1 - x0 ** 2) ** 2 + (x0 - 1) ** 2
+    return y
+
+
+def gradient_descent(start, lr, iters):
+    """Run `iters` updates; return all points visited, the start too."""
+    x0 = Variable(np.array(start[0]))
+    x1 = Variable(np.array(start[1]))
+    path = [(float(x0.data), float(x1.data))]
+    for i in range(iters):
+        y = rosenbrock(x0, x1)
+        x0.cleargrad()
+        x1.cleargrad()
+        y.backward()
+        x0.data -= lr * x0.grad
+        x1.data -= lr * x1.grad
+        path.append((float(x0.data), float(x1.data)))
+    return path
+
+
+# path[n] is the point after n steps
+path = gradient_descent((0.0, 2.0), lr=0.001, iters=50_000)
+
+print(" steps          x0          x1         y  distance to (1, 1)")
+for n in (1_000, 10_000, 50_000):
+    p0, p1 = path[n]
+    distance = np.hypot(p0 - 1, p1 - 1)
+    print(f"{n:6,d}  {p0:.8f}  {p1:.8f}  {rosenbrock(p0, p1):.2e}"
+          f"  {distance:.2e}")
+# --8<-- [end:descent]
+
+# --8<-- [start:rate]
+# near (1, 1), each step shrinks the distance along the valley by
+# 1 - lr * lambda_min, with lambda_min the Hessian's smaller eigenvalue
+lam_min = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])[0]
+d10, d50 = (np.hypot(p0 - 1, p1 - 1) for p0, p1 in (path[10_000],
+                                                     path[50_000]))
+print(f"distance after 50,000 / after 10,000 steps: {d50 / d10:.3g}")
+print(f"(1 - lr * lambda_min) ** 40,000:            "
+      f"{(1 - 0.001 * lam_min) ** 40_000:.3g}")
+# --8<-- [end:rate]
+
+# --8<-- [start:off-by-one]
+p0, p1 = path[9_999]
+print(f"after 9,999 steps: x0 = {p0:.8f}, x1 = {p1:.8f}")
+# --8<-- [end:off-by-one]

@@ -1,0 +1,119 @@
+"""Figures of Step 25 (visualising the computational graph) and of the recap page.
+
+Every picture is DOT text rendered by `tinypytorch.graph.render_dot`: the hand-written DOT files the chapter
+shows, the graphs the chapter's listings build, and the recap's diagram of the Variable/Function core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import runpy
+from pathlib import Path
+
+from scripts.figures import figure
+
+ROOT = Path(__file__).resolve().parents[2]
+LISTINGS = ROOT / "docs" / "listings"
+
+
+def _run_listing(name: str) -> dict:
+    """Run docs/listings/<name> and return its globals (its printed output is not wanted here)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
+
+
+def _render(dot_text: str, path) -> None:
+    from tinypytorch.graph import render_dot
+
+    render_dot(dot_text, path)
+
+
+# --- DOT basics: the three hand-written files the chapter shows, rendered as they are ---------------------
+
+@figure("step25-dot-nodes")
+def dot_nodes(path):
+    _render((LISTINGS / "step25_dot_nodes.dot").read_text(), path)
+
+
+@figure("step25-dot-attributes")
+def dot_attributes(path):
+    _render((LISTINGS / "step25_dot_attributes.dot").read_text(), path)
+
+
+@figure("step25-dot-edge")
+def dot_edge(path):
+    _render((LISTINGS / "step25_dot_edge.dot").read_text(), path)
+
+
+# --- graphs built by the chapter's listings ----------------------------------------------------------------
+
+@figure("step25-x0-plus-x1")
+def x0_plus_x1(path):
+    g = _run_listing("step25_x0_plus_x1.py")
+    _render(g["txt"], path)
+
+
+@figure("step25-goldstein")
+def goldstein(path):
+    from tinypytorch import get_dot_graph
+
+    g = _run_listing("step25_goldstein.py")
+    _render(get_dot_graph(g["z"], verbose=False), path)
+
+
+@figure("step25-values")
+def values(path):
+    from tinypytorch import get_dot_graph
+
+    g = _run_listing("step25_values.py")
+    _render(get_dot_graph(g["y"], verbose=False, values=True), path)
+
+
+# --- the recap's diagram: who holds whom in the graph of y = a^2 + a^2, a = x^2 -----------------------------
+
+def _core_dot(variables: dict) -> str:
+    """DOT text of the references between Variables and Functions, walked from the live objects.
+
+    Layout follows the data (inputs on top); arrowheads show the references: a Variable holds its
+    `creator`, a Function holds its `inputs` (both strong, solid) and its `outputs` weakly (dashed).
+    """
+    names = {id(v): n for n, v in variables.items()}
+    funcs, order = {}, []
+    for v in variables.values():
+        f = v.creator
+        if f is not None and id(f) not in funcs:
+            funcs[id(f)] = f"f{len(funcs)}"
+            order.append(f)
+    lines = [
+        "digraph core {",
+        'bgcolor=white; pad=0.2; nodesep=0.5; ranksep=0.45',
+        'node [fontname="Helvetica", fontsize=12, fontcolor=black]',
+        'edge [fontname="Helvetica", fontsize=10, color=gray30, fontcolor=gray20]',
+    ]
+    for name, v in variables.items():
+        lines.append(f'{name} [label="{name}\\ngeneration {v.generation}", color=orange, style=filled]')
+    for f in order:
+        lines.append(f'{funcs[id(f)]} [label="{type(f).__name__}\\ngeneration {f.generation}", '
+                     f'color=lightblue, style=filled, shape=box]')
+    last = max(order, key=lambda f: f.generation)  # label the edges of one function: the bottom one
+    for f in sorted(order, key=lambda f: f.generation):
+        labelled = f is last
+        fid = funcs[id(f)]
+        for i, x in enumerate(f.inputs):
+            label = ', label=" inputs"' if labelled and i == 0 else ""
+            lines.append(f"{names[id(x)]} -> {fid} [dir=back{label}]")
+        for ref in f.outputs:
+            y = ref()
+            label = ', label=" outputs (weakref)"' if labelled else ""
+            lines.append(f"{fid} -> {names[id(y)]} [style=dashed{label}]")
+            label = ', xlabel="creator "' if labelled else ""
+            lines.append(f"{fid} -> {names[id(y)]} [dir=back, color=darkorange{label}]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+@figure("step25-recap-core")
+def recap_core(path):
+    g = _run_listing("step25_recap_generations.py")
+    _render(_core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")}), path)

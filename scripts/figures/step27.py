@@ -1,0 +1,77 @@
+"""Figure of Step 27: Newton's method against gradient descent on f(x) = x^4 - 2x^2, from x = 2.
+
+The iterates are the ones the chapter's listings compute (step27_newton.py, step27_gradient_descent.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import runpy
+from pathlib import Path
+
+from scripts.figures import figure, save_svg
+
+ROOT = Path(__file__).resolve().parents[2]
+LISTINGS = ROOT / "docs" / "listings"
+
+
+def _run_listing(name: str) -> dict:
+    with contextlib.redirect_stdout(io.StringIO()):
+        return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
+
+
+@figure("step27-newton-vs-gd")
+def newton_vs_gd(path):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    newton = _run_listing("step27_newton.py")
+    gd = _run_listing("step27_gradient_descent.py")
+    f = newton["f"]
+    xn = np.array(newton["iterates"])
+    xg = np.array(gd["iterates"])
+
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.5, 4.4), facecolor="white",
+                                  gridspec_kw={"width_ratios": [1.15, 1]})
+    for a in (ax, ax2):
+        a.set_facecolor("white")
+        a.grid(True, color="#e3e3e3", lw=0.6)
+
+    xs = np.linspace(-1.6, 2.15, 400)
+    ax.plot(xs, f(xs), color="black", lw=1.4, label="$f(x) = x^4 - 2x^2$")
+    ax.plot(xg, f(xg), "o", color="#1f77b4", ms=3.5, alpha=0.55,
+            label=f"gradient descent, lr = 0.01 ({len(xg) - 1} steps)")
+    df, d2f = newton["df"], newton["d2f"]
+    for i, x in enumerate(xn[:2]):   # the quadratic model Newton minimises at x0 and at x1
+        q = np.linspace(x - 0.75, x + 0.3, 100)
+        model = f(x) + df(x) * (q - x) + 0.5 * d2f(x) * (q - x) ** 2
+        ax.plot(q, model, "--", color="#d62728", lw=1.0, alpha=0.7,
+                label="quadratic model at $x_0$, $x_1$" if i == 0 else None)
+        nxt = xn[i + 1]             # its minimum is the next iterate: drop from it to the curve
+        low = f(x) + df(x) * (nxt - x) + 0.5 * d2f(x) * (nxt - x) ** 2
+        ax.plot([nxt, nxt], [low, f(nxt)], ":", color="#d62728", lw=1.0)
+    ax.plot(xn[:5], f(xn[:5]), "o", color="#d62728", ms=6, label="Newton's method")
+    for i, x in enumerate(xn[:3]):
+        ax.annotate(f"$x_{i}$", (x, f(x)), textcoords="offset points", xytext=(7, -12 if i else 2),
+                    color="#d62728")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$f(x)$")
+    ax.set_ylim(-1.4, 9)
+    ax.set_title("Iterates from $x_0 = 2$", fontsize=11)
+    ax.legend(loc="upper center", fontsize=9)
+
+    en = np.abs(xn - 1)
+    eg = np.abs(xg - 1)
+    kn = np.arange(len(en))[en > 0]       # the last Newton iterate is exactly 1: nothing to draw on a log scale
+    ax2.semilogy(np.arange(len(eg)), eg, "o-", color="#1f77b4", ms=2.5, lw=1.0, label="gradient descent")
+    ax2.semilogy(kn, en[kn], "o-", color="#d62728", ms=6, lw=1.4, label="Newton's method")
+    ax2.axhline(1e-6, color="gray", ls=":", lw=1)
+    ax2.text(len(eg) - 1, 1.6e-6, "$10^{-6}$", ha="right", va="bottom", color="dimgray", fontsize=9)
+    ax2.set_xlabel("step $k$")
+    ax2.set_ylabel("$|x_k - 1|$")
+    ax2.set_title("Distance to the minimum at $x = 1$", fontsize=11)
+    ax2.legend(loc="upper right", fontsize=9)
+
+    fig.tight_layout()
+    save_svg(fig, path)

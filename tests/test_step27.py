@@ -1,0 +1,152 @@
+"""Step 27 — Newton's method by hand: the listings run, and the chapter's numbers are what they print.
+
+References: the Newton map of f(x) = x^4 - 2x^2 simplified by hand, N(x) = 2x^3 / (3x^2 - 1), iterated in
+plain floats; gradient descent with f'(x) = 4x^3 - 4x in plain floats; exact fractions where they exist
+(x1 = 16/11); and the convergence constants f'''(1) / (2 f''(1)) = 1.5 and 1 - 0.01 f''(1) = 0.92.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.step27
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = ROOT / "docs" / "listings"
+PAGE = ROOT / "docs" / "steps" / "step27.md"
+
+
+def run_listing(name: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def newton_map(x):
+    return 2 * x ** 3 / (3 * x ** 2 - 1)
+
+
+def df(x):
+    return 4 * x ** 3 - 4 * x
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+def test_derivatives_by_hand_and_their_checks(page):
+    out = run_listing("step27_by_hand.py")
+    assert "f(2)   = 8" in out                            # 16 - 8
+    assert "f'(2)  = 24 by hand, 24 by backward()" in out  # 32 - 8
+    assert "f''(2) = 44 by hand, 44.000000 numerically" in out  # 48 - 4
+    assert "x.grad.creator: None" in out
+    assert "$f(2) = 8$, $f'(2) = 24$, $f''(2) = 44$" in page
+
+
+def test_newton_iterates(page):
+    out = run_listing("step27_newton.py")
+    xs = [float(m) for m in re.findall(r"^x\d = ([0-9.]+)", out, re.M)]
+    assert len(xs) == 8
+    ref = [2.0]
+    for _ in range(7):
+        ref.append(newton_map(ref[-1]))
+    assert xs == pytest.approx(ref, abs=1e-15)
+    assert Fraction(2) - Fraction(24, 44) == Fraction(16, 11)
+    assert "x1 = 1.4545454545454546" in out and float(Fraction(16, 11)) == 1.4545454545454546
+    assert "x7 = 1.0000000000000000   |x - 1| = 0.00e+00" in out
+    errors = [f"{abs(x - 1):.2e}" for x in ref[1:7]]
+    assert errors == ["4.55e-01", "1.51e-01", "2.53e-02", "9.08e-04", "1.24e-06", "2.29e-12"]
+    assert "$0.455$, $0.151$, $0.0253$,\n$9.08 \\times 10^{-4}$, $1.24 \\times 10^{-6}$, $2.29 \\times 10^{-12}$" in page
+    assert "within $2.3 \\times 10^{-12}$ of the minimum in 6 steps" in page
+
+
+def test_quadratic_convergence_constant(page):
+    out = run_listing("step27_newton.py")
+    f3, f2 = 24 * 1, 12 * 1 - 4                    # f'''(1), f''(1)
+    assert f3 / (2 * f2) == 1.5
+    ratios = [float(r) for r in re.findall(r"e\d / e\d\^2 = ([0-9.]+)", out)]
+    assert ratios[-1] == pytest.approx(1.5, abs=1e-4) and ratios[-2] == pytest.approx(1.5, abs=5e-3)
+    assert "e5 / e4^2 = 1.4968" in out and "e6 / e5^2 = 1.5000" in out
+    assert "1.4968 at the fourth step, 1.5000 at the fifth" in page
+
+
+def test_gradient_descent_comparison(page):
+    out = run_listing("step27_gradient_descent.py")
+    x, xs = 2.0, [2.0]
+    while abs(xs[-1] - 1) >= 1e-6:
+        x = x - 0.01 * df(x)
+        xs.append(x)
+    assert len(xs) - 1 == 153
+    assert "steps until |x - 1| < 1e-6: 153" in out
+    for i in (1, 2, 3, 10, 50, 100, 153):
+        assert f"x{i:<3d} = {xs[i]:.10f}" in out
+    assert xs[1] == pytest.approx(1.76) and xs[2] == pytest.approx(1.61232896)
+    assert 1 - 0.01 * (12 * 1 - 4) == pytest.approx(0.92)
+    assert "last ratio e153 / e152 = 0.9200" in out
+    assert round(math.log(10) / -math.log(0.92)) == 28           # steps per digit
+    # Newton's method needs 6 steps for the same test
+    ref = [2.0]
+    while abs(ref[-1] - 1) >= 1e-6:
+        ref.append(newton_map(ref[-1]))
+    assert len(ref) - 1 == 6
+    assert "153 steps, against 6 for Newton's method" in page and "about 28" in page
+
+
+def test_pitfalls():
+    out = run_listing("step27_pitfalls.py")
+    assert newton_map(0.5) == -1.0 and newton_map(-1.0) == -1.0
+    assert newton_map(0.6) == pytest.approx(5.4)
+    assert "from x0 = 0.5: f''(x0) = -1.00, x1 = -1.0000, x2 = -1.0000, x30 = -1.000000" in out
+    assert "from x0 = 0.6: f''(x0) = +0.32, x1 = 5.4000" in out
+    assert "x30 = 1.000000" in out.splitlines()[1]
+
+
+def test_wrong_second_derivative_converges_only_linearly(page):
+    x = 2.0
+    errors = []
+    for _ in range(25):
+        x = x - df(x) / (12 * x ** 2 - 2)
+        errors.append(abs(x - 1))
+    assert errors[-1] < 1e-12
+    assert errors[12] / errors[11] == pytest.approx(1 - 8 / 10, abs=1e-3)
+    assert "$1 - 8/10 = 0.2$" in page
+
+
+def test_try_it_answer(page):
+    out = run_listing("step27_try_it.py")
+    xs = [float(m) for m in re.findall(r"^x\d = (\S+)", out, re.M)]
+    ref, x = [], 0.3
+    for _ in range(5):
+        x = newton_map(x)
+        ref.append(x)
+    printed = re.findall(r"^x\d = (\S+)", out, re.M)
+    assert printed[:3] == [f"{v:.3e}" for v in ref[:3]] == ["-7.397e-02", "8.231e-04", "-1.115e-09"]
+    assert xs[3:] == pytest.approx(ref[3:], abs=1e-20)    # then 0 (the listing's arithmetic cancels exactly)
+    assert "f'(0) = 0, f''(0) = -4" in out
+    # every |x0| < 1/sqrt(5) goes to 0; at 1/sqrt(5) the iterates swap sign
+    for start in (0.05, 0.2, 0.44, -0.3):
+        x = start
+        for _ in range(60):
+            x = newton_map(x)
+        assert abs(x) < 1e-12
+    edge = 1 / math.sqrt(5)
+    assert newton_map(edge) == pytest.approx(-edge, rel=1e-12)
+    for start in (0.46, 0.6):
+        x = start
+        for _ in range(60):
+            x = newton_map(x)
+        assert abs(abs(x) - 1) < 1e-12
+    assert "$x_1 = -0.074$, $x_2 = 8.2 \\times 10^{-4}$" in page
+    assert "$x_3 = -1.1 \\times 10^{-9}$" in page
