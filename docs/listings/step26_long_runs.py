@@ -45,8 +45,8 @@ for n in (1_000, 10_000, 50_000):
 # near (1, 1), each step shrinks the distance along the valley by
 # 1 - lr * lambda_min, with lambda_min the Hessian's smaller eigenvalue
 lam_min = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])[0]
-d10, d50 = (np.hypot(p0 - 1, p1 - 1) for p0, p1 in (path[10_000],
-                                                     path[50_000]))
+d10 = np.hypot(path[10_000][0] - 1, path[10_000][1] - 1)
+d50 = np.hypot(path[50_000][0] - 1, path[50_000][1] - 1)
 print(f"distance after 50,000 / after 10,000 steps: {d50 / d10:.3g}")
 print(f"(1 - lr * lambda_min) ** 40,000:            "
       f"{(1 - 0.001 * lam_min) ** 40_000:.3g}")

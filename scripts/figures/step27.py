@@ -32,8 +32,8 @@ def newton_vs_gd(path):
     xn = np.array(newton["iterates"])
     xg = np.array(gd["iterates"])
 
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.5, 4.4), facecolor="white",
-                                  gridspec_kw={"width_ratios": [1.15, 1]})
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7.2, 8.6), facecolor="white",
+                                  gridspec_kw={"height_ratios": [1.1, 1]})
     for a in (ax, ax2):
         a.set_facecolor("white")
         a.grid(True, color="#e3e3e3", lw=0.6)
