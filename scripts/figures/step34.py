@@ -76,7 +76,7 @@ def memory_no_grad(path):
     import matplotlib.pyplot as plt
 
     peak_mib = run_listing("step34_no_grad_memory.py")["peak_mib"]
-    ns = [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 28, 32]
+    ns = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32]
     # rounded to 0.1 MiB: the Python objects of the graph (a few hundredths of a MiB, slightly different from
     # one process to the next) change neither the picture nor its bytes
     graph = [round(peak_mib(n, record_graph=True)[0], 1) for n in ns]
