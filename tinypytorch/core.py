@@ -11,7 +11,6 @@ differentiated again.
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
 import weakref
@@ -44,11 +43,12 @@ class Config:
     recording_backward = False
 
 
-@contextlib.contextmanager
-def using_config(name: str, value):
+class using_config:
     """Set `Config.<name>` to `value` inside a `with` block, restoring the old value afterwards.
 
     From Part 1–2 (see the recap); Step 29 uses it to switch graph recording on for the backward pass.
+    (A small class rather than a `contextlib.contextmanager` generator: `backward` enters it on every call,
+    and a class is several times cheaper to enter.)
 
     Example:
         >>> from tinypytorch import Variable, using_config
@@ -58,14 +58,19 @@ def using_config(name: str, value):
         >>> y.creator is None
         True
     """
-    if not hasattr(Config, name):
-        raise AttributeError(f"Config has no setting {name!r}; known settings: enable_backprop, recording_backward")
-    old = getattr(Config, name)
-    setattr(Config, name, value)
-    try:
-        yield
-    finally:
-        setattr(Config, name, old)
+
+    def __init__(self, name: str, value):
+        if not hasattr(Config, name):
+            raise AttributeError(f"Config has no setting {name!r}; known settings: enable_backprop, "
+                                 f"recording_backward")
+        self.name, self.value = name, value
+
+    def __enter__(self):
+        self.old = getattr(Config, self.name)
+        setattr(Config, self.name, self.value)
+
+    def __exit__(self, *exc_info):
+        setattr(Config, self.name, self.old)
 
 
 def no_grad():
@@ -138,7 +143,7 @@ class Variable:
     __slots__ = ("_data", "name", "_grad", "creator", "generation", "__weakref__")
 
     def __init__(self, data, name: str | None = None):
-        self._data = _check_data(data)
+        self._data = data if isinstance(data, np.ndarray) else _check_data(data)
         self.name = name
         self._grad = None
         self.creator = None
@@ -158,7 +163,7 @@ class Variable:
 
     @data.setter
     def data(self, value):
-        self._data = _check_data(value)
+        self._data = value if isinstance(value, np.ndarray) else _check_data(value)
 
     @property
     def grad(self):
@@ -238,7 +243,9 @@ class Variable:
             retain_grad: keep the gradients of intermediate variables too (default: only the inputs' grads
                 survive, which frees memory).
             create_graph: record the backward pass as a graph, so `grad` can be differentiated again
-                (Step 29). When False, `x.grad.creator is None` and no graph is kept.
+                (Step 29). When False, `x.grad.creator is None` and no graph is kept. When True, `x.grad`'s
+                graph usually refers back to `x`: a reference cycle that only the garbage collector frees,
+                unless `x.cleargrad()` breaks it (Step 34).
 
         Changed in Step 29: `create_graph`; gradients are Variables.
 
@@ -267,10 +274,10 @@ class Variable:
                 tie = itertools.count()  # orders functions of one generation: first seen, first out
                 heap = [(-self.creator.generation, next(tie), self.creator)]
                 seen = {self.creator}
+                take = grads.get if retain_grad else grads.pop
                 while heap:
                     f = heapq.heappop(heap)[2]
                     # every use of f's outputs was visited before f: their gradients are complete
-                    take = grads.get if retain_grad else grads.pop
                     gxs = f.backward(*[take(output(), None) for output in f.outputs])
                     if not isinstance(gxs, tuple):
                         gxs = (gxs,)
@@ -280,7 +287,7 @@ class Variable:
                     for i, (x, gx) in enumerate(zip(f.inputs, gxs)):
                         if gx is None or isinstance(x, Constant):
                             continue
-                        if gx.shape != x.shape:
+                        if gx._data.shape != x._data.shape:
                             gx = _sum_back(gx, x.shape, f, i)
                         old = grads.get(x)
                         grads[x] = gx if old is None else old + gx
@@ -360,22 +367,24 @@ class Function:
     From Part 1–2 (see the recap). Changed in Step 29: `backward` receives and returns Variables.
     """
 
+    inputs = None
     from_backward = False
 
     def __call__(self, *inputs):
-        if getattr(self, "inputs", None) is not None:
+        if self.inputs is not None:
             raise RuntimeError(f"this {type(self).__name__} instance already holds a graph; a Function object is "
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
-        inputs = [as_variable(x) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
         if not isinstance(ys, tuple):
             ys = (ys,)
         outputs = [Variable(as_array(y)) for y in ys]
 
         if Config.enable_backprop:
-            self.generation = max(x.generation for x in inputs)
+            self.generation = max([x.generation for x in inputs])
             for output in outputs:
-                output.set_creator(self)
+                output.creator = self
+                output.generation = self.generation + 1
             self.inputs = inputs
             self.outputs = [weakref.ref(output) for output in outputs]
             if Config.recording_backward:
