@@ -18,9 +18,12 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
+
+from conftest import TIMINGS
 
 pytestmark = pytest.mark.browser
 
@@ -190,6 +193,7 @@ def test_every_page_renders(browser, server, site_dir: Path) -> None:
     assert len(pages) >= 19, f"too few pages in the built site: {pages}"
     shots = os.environ.get("TINYPYTORCH_SCREENSHOTS")
     report: dict[str, list[str]] = {}
+    t0 = time.perf_counter()
     for page in pages:
         url = f"{base}/{page}"
         problems = check_page(browser, url, failures_404)
@@ -204,6 +208,7 @@ def test_every_page_renders(browser, server, site_dir: Path) -> None:
                 browser.execute_async_script(WAIT_READY_JS)
                 screenshot(browser, out / f"{stem}-{'light' if scheme == 'default' else 'dark'}.png")
             set_scheme(browser, "default")
+    TIMINGS[f"browser check of {len(pages)} pages"] = time.perf_counter() - t0
     assert not report, "pages with problems:\n" + "\n".join(
         f"  {page}:\n    " + "\n    ".join(problems) for page, problems in report.items())
 

@@ -1,6 +1,6 @@
 """Every step key used anywhere points to a chapter that exists.
 
-The key of a step is the text ``Step NN`` (in docstrings, pages, figure code) and the
+The key of a step is the text ``Step NN``, two digits (in docstrings, pages, figure code) and the
 lower-case ``stepNN`` in file and figure names (``stepNN-<slug>.svg``,
 ``docs/listings/stepNN_<slug>.py``, ``scripts/figures/stepNN.py``, ``tests/test_stepNN.py``).
 A key of Part 3 (25–34) must have ``docs/steps/stepNN.md`` whose title is ``# Step NN — ...``;
@@ -23,7 +23,8 @@ DOCS = ROOT / "docs"
 PART3 = range(25, 35)
 RECAP = range(1, 25)
 
-TEXT_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps?\s+(\d+)(?:\s*(?:–|-|—|to|and)\s*(\d+))?")
+TEXT_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps?\s+(\d\d)(?![\d,.]\d)"
+                      r"(?:\s*(?:–|-|—|to|and)\s*(\d\d)(?![\d,.]\d))?")
 NAME_KEY = re.compile(r"\bstep(\d\d)(?=[-_.])")
 
 
@@ -104,7 +105,7 @@ def test_no_stray_chapter_files() -> None:
 def test_key_scanner_finds_keys() -> None:
     """The scanner itself: it must see the forms the project uses."""
     text = ('Introduced in Step 29. Changed in Steps 30–31: x. ![f](../figures/step26-a-b.svg) '
-            "(the book's Step 40; its Step 41; step 42)")
+            "(the book's Step 40; its Step 41; step 42; Steps 0 to 1,000; Steps 10,000 to 50,000)")
     found = {int(g) for m in TEXT_KEY.finditer(text) for g in m.groups() if g}
     found |= {int(m[1]) for m in NAME_KEY.finditer(text)}
     assert found == {26, 29, 30, 31}
