@@ -275,8 +275,9 @@ class Variable:
                 heap = [(-self.creator.generation, next(tie), self.creator)]
                 seen = {self.creator}
                 take = grads.get if retain_grad else grads.pop
+                push, pop = heapq.heappush, heapq.heappop
                 while heap:
-                    f = heapq.heappop(heap)[2]
+                    f = pop(heap)[2]
                     # every use of f's outputs was visited before f: their gradients are complete
                     gxs = f.backward(*[take(output(), None) for output in f.outputs])
                     if not isinstance(gxs, tuple):
@@ -291,9 +292,10 @@ class Variable:
                             gx = _sum_back(gx, x.shape, f, i)
                         old = grads.get(x)
                         grads[x] = gx if old is None else old + gx
-                        if x.creator is not None and x.creator not in seen:
-                            seen.add(x.creator)
-                            heapq.heappush(heap, (-x.creator.generation, next(tie), x.creator))
+                        creator = x.creator
+                        if creator is not None and creator not in seen:
+                            seen.add(creator)
+                            push(heap, (-creator.generation, next(tie), creator))
 
             for x, gx in grads.items():  # the inputs' gradients (and, with retain_grad, every other one)
                 if x is self or x._grad is None or x._grad is _CLEARED:
@@ -376,20 +378,20 @@ class Function:
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
         inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
-        if not isinstance(ys, tuple):
-            ys = (ys,)
-        outputs = [Variable(as_array(y)) for y in ys]
+        if isinstance(ys, tuple):
+            outputs = [Variable(as_array(y)) for y in ys]
+        else:  # one output, the common case
+            outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
 
         if Config.enable_backprop:
-            self.generation = max([x.generation for x in inputs])
+            self.generation = generation = max([x.generation for x in inputs])
             for output in outputs:
-                output.creator = self
-                output.generation = self.generation + 1
+                output.creator, output.generation = self, generation + 1
             self.inputs = inputs
             self.outputs = [weakref.ref(output) for output in outputs]
             if Config.recording_backward:
                 self.from_backward = True
-        return outputs if len(outputs) > 1 else outputs[0]
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def forward(self, *xs):
         """Compute the outputs from input ndarrays. From Part 1–2 (see the recap)."""
@@ -591,10 +593,10 @@ def pow(x, c):
 
     From Part 1–2 (see the recap).
     """
-    if isinstance(c, Variable):
-        raise TypeError("the exponent of ** must be a number or an ndarray, not a Variable; "
-                        "for a variable exponent write F.exp(c * F.log(x))")
     if not isinstance(c, (int, float, np.ndarray, np.generic)):
+        if isinstance(c, Variable):
+            raise TypeError("the exponent of ** must be a number or an ndarray, not a Variable; "
+                            "for a variable exponent write F.exp(c * F.log(x))")
         raise TypeError(f"unsupported exponent of type {type(c).__name__}; expected a number or an ndarray")
     return Pow(c)(x)
 
