@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -198,7 +199,7 @@ def _count_functions(creator):
     return len(seen)
 
 
-def w3_graph(lib, max_order):
+def w3_graph(lib, max_order, count_nodes=True):
     np, Variable, F = lib.np, lib.Variable, lib.F
     times, values, nodes = {}, {}, {}
     for n in range(1, max_order + 1):
@@ -213,7 +214,8 @@ def w3_graph(lib, max_order):
         gx = x.grad
         times[n] = time.perf_counter() - t0
         values[n] = float(gx.data)
-        nodes[n] = _count_functions(gx.creator)
+        if count_nodes:
+            nodes[n] = _count_functions(gx.creator)
     return times, {"values": values, "function_nodes": nodes}
 
 
@@ -443,9 +445,108 @@ def run_worker(workload, impl, params, variant, live, inner):
             mem, check = fn(target, **params)
             runs.append({"peak_bytes": mem.peak, "seconds": mem.seconds, "check": check})
         else:
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             seconds, check = fn(target, **params)
-            runs.append({"seconds": seconds, "check": check})
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+            runs.append({"seconds": seconds, "check": check, "page_faults": faults})
     return runs
+
+
+# =========================================================================================================
+# Profile: where tinypytorch spends its time (the evidence for a goal that is not met)
+# =========================================================================================================
+
+def run_profile(workload, params):
+    """cProfile one run of `workload` with tinypytorch; return the top functions and the cyclic GC's share."""
+    import cProfile
+    import gc
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    lib = _Lib("tinypytorch")
+    fn = globals()[f"{workload.lower()}_graph"]
+    warm = {"W1": {"steps": 50}, "W2": {"runs": 5, "newton_steps": 10}, "W3": {"max_order": 2}, "W4": {"n": 1000}}
+    fn(lib, **warm[workload])
+    from tinypytorch.core import Function
+    calls = [0]
+    original_call = Function.__call__
+
+    def counting_call(self, *inputs):
+        calls[0] += 1
+        return original_call(self, *inputs)
+
+    Function.__call__ = counting_call
+    fn(lib, **params)
+    Function.__call__ = original_call
+    gc_time, t0 = [0.0], [0.0]
+
+    def on_gc(phase, info):
+        if phase == "start":
+            t0[0] = time.perf_counter()
+        else:
+            gc_time[0] += time.perf_counter() - t0[0]
+
+    gc.callbacks.append(on_gc)
+    t_plain = time.perf_counter()
+    fn(lib, **params)
+    t_plain = time.perf_counter() - t_plain
+    gc.callbacks.remove(on_gc)
+    if workload == "W3":
+        params = dict(params, count_nodes=False)
+    prof = cProfile.Profile()
+    prof.enable()
+    fn(lib, **params)
+    prof.disable()
+    import tinypytorch.core
+    import tinypytorch.functions
+    names = {}   # (file, first line) -> qualified name, e.g. Mul.forward
+    for module in (tinypytorch.core, tinypytorch.functions):
+        for obj in vars(module).values():
+            for member in [obj, *vars(obj).values()] if isinstance(obj, type) else [obj]:
+                member = getattr(member, "fget", member)
+                code = getattr(member, "__code__", None)
+                if code is not None:
+                    names[(code.co_filename, code.co_firstlineno)] = f"{member.__qualname__}"
+    st = pstats.Stats(prof)
+    total = st.total_tt
+    rows = []
+    for (filename, line, name), (cc, nc, tt, ct, callers) in st.stats.items():
+        where = Path(filename).name if filename != "~" else ""
+        label = names.get((filename, line)) or (f"{where}:{name}" if where else name)
+        rows.append({"function": label, "calls": nc, "self_share": tt / total,
+                     "cumulative_share": ct / total})
+    rows.sort(key=lambda r: -r["self_share"])
+    units = {"W1": params.get("steps"), "W2": params.get("runs", 1) * params.get("newton_steps", 1),
+             "W3": None, "W4": 1}[workload]
+    return {"function_calls": calls[0], "unit": {"W1": "descent step", "W2": "Newton step", "W3": None,
+                                                 "W4": "forward + backward"}[workload],
+            "function_calls_per_unit": calls[0] / units if units else None,
+            "gc_share": gc_time[0] / t_plain, "top": rows[:12]}
+
+
+def run_w5_census(params):
+    """After the W5 forward pass: the arrays the graph keeps alive, and how many of them a backward reads."""
+    sys.path.insert(0, str(ROOT))
+    lib = _Lib("tinypytorch")
+    np, F = lib.np, lib.F
+    x = lib.Variable(np.random.default_rng(0).uniform(-1.0, 1.0, params["n"]))
+    h = x
+    for _ in range(params["ops"] // 2):
+        h = h * 1.0001
+        h = F.sin(h)
+    held, read, seen = 0, 0, set()
+    todo = [h.creator]
+    while todo:
+        f = todo.pop()
+        for v in f.inputs:
+            if v.creator is None or id(v) in seen:
+                continue
+            seen.add(id(v))
+            held += 1
+            read += type(f).__name__ == "Sin"   # sin's backward reads its input; x * 1.0001's reads only 1.0001
+            todo.append(v.creator)
+    return {"intermediate_arrays_held": held + 1, "arrays_a_backward_reads": read,
+            "array_bytes": int(h.data.nbytes)}
 
 
 # =========================================================================================================
@@ -797,7 +898,11 @@ def main(argv=None):
     ap.add_argument("--frameworks",
                     help="other frameworks to measure when importable: default 'dezero,torch' ('dezero' with "
                          "--quick); '' for none")
+    ap.add_argument("--profile", action="store_true",
+                    help="also profile tinypytorch on W1–W5 (cProfile, GC time, W5's array census); on by default "
+                         "in a full run")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--profile-worker", help=argparse.SUPPRESS)
     ap.add_argument("--impl", help=argparse.SUPPRESS)
     ap.add_argument("--params", help=argparse.SUPPRESS)
     ap.add_argument("--variant", help=argparse.SUPPRESS)
@@ -805,6 +910,11 @@ def main(argv=None):
     ap.add_argument("--inner", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
+    if args.profile_worker:
+        params = json.loads(args.params)
+        out = run_w5_census(params) if args.profile_worker == "W5" else run_profile(args.profile_worker, params)
+        print(json.dumps(out))
+        return 0
     if args.worker:
         runs = run_worker(args.worker, args.impl, json.loads(args.params), args.variant, args.live, args.inner)
         print(json.dumps(runs))
@@ -837,6 +947,8 @@ def main(argv=None):
             results = bench_timed(wid, impls, params, procs, inner[wid])
         res = {"title": TITLES[wid], "goal": GOALS[wid], "params": params, "results": results}
         res["goal_value"], res["goal_met"] = evaluate(wid, res)
+        if (args.profile or not quick) and wid != "W6":
+            res["profile"] = json.loads(_spawn([__file__, "--profile-worker", wid, "--params", json.dumps(params)]))
         report["workloads"][wid] = res
     report["elapsed_s"] = time.perf_counter() - t_start
     path = Path(args.json)
