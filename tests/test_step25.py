@@ -327,3 +327,23 @@ def test_recap_diagram_is_drawn_from_the_live_graph():
     assert (len(inputs), len(creators), len(weak)) == (5, 4, 4)   # x; a twice; b, c -- and one per output
     assert dot.count('label=" inputs"') == 1 and dot.count('label=" outputs (weakref)"') == 1
     assert dot.count('xlabel="creator "') == 1
+
+
+def test_graphviz_pure_draws_svg_png_jpeg_but_not_pdf(tmp_path):
+    """The pitfall as the page states it (only meaningful where graphviz-pure is the `dot` in use)."""
+    import numpy as np
+
+    from tinypytorch import Variable, plot_dot_graph
+    from tinypytorch.graph import GraphvizRenderError, find_dot
+
+    if "graphviz-pure" not in Path(find_dot()).name:
+        pytest.skip("a system Graphviz is installed; it can write PDF")
+    x = Variable(np.array(1.0), name="x")
+    y = x * x
+    for ext in ("svg", "png", "jpg"):
+        plot_dot_graph(y, to_file=tmp_path / f"g.{ext}")
+        assert (tmp_path / f"g.{ext}").stat().st_size > 0
+    with pytest.raises(GraphvizRenderError, match="cannot write pdf"):
+        plot_dot_graph(y, to_file=tmp_path / "g.pdf")
+    assert not (tmp_path / "g.pdf").exists()
+    assert "graphviz-pure writes SVG, PNG and JPEG but not PDF" in text(PAGE)
