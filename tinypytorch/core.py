@@ -156,8 +156,10 @@ class Variable:
     def data(self):
         """The numpy array held by this variable (assignable; must stay an ndarray or None).
 
-        Changed in Step 26: assigning a Variable (e.g. `x.data = x.data - lr * x.grad`) raises a TypeError
-        that shows the line to write instead, rather than silently storing a Variable.
+        Changed in Step 26: the book's update `x.data -= lr * x.grad` works although `x.grad` is a Variable
+        (numpy hands the in-place subtraction to `Variable.__array_ufunc__`, which uses the Variable's
+        values), while assigning a Variable, as in `x.data = x.data - lr * x.grad`, raises a TypeError that
+        shows the line to write instead, rather than silently storing a Variable.
         """
         return self._data
 
