@@ -1,0 +1,120 @@
+"""The commands the site and the README show, run as a reader would run them.
+
+Every fenced code block on the site must be executed somewhere: Python blocks at build time by
+markdown-exec (or included from a file the build or the tests run), shell blocks by a test named here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+# every shell line a page shows, and the test that runs it
+SHELL_COMMANDS = {
+    "python3 scripts/run.py serve": "test_commands.py::test_serve_command_serves_the_site",
+    "python3 scripts/run.py test": ".ci/run (CI runs exactly this command)",
+    ".venv/bin/python scripts/build_figures.py": "test_site.py (the session's figure build)",
+    ".venv/bin/python scripts/build_figures.py --step 32": "test_figures_build.py (--step)",
+    ".venv/bin/python scripts/build_figures.py --list": "test_figures_build.py (--list)",
+    "dot docs/listings/step25_dot_edge.dot -T svg -o edge.svg": "test_commands.py::test_step25_dot_command",
+}
+FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
+SNIPPET = re.compile(r'^\s*--8<-- "(?P<path>[^":]+)(:[^"]*)?"\s*$')
+
+
+def fences():
+    for page in sorted(DOCS.rglob("*.md")):
+        for m in FENCE.finditer(page.read_text(encoding="utf-8")):
+            yield page.relative_to(ROOT).as_posix(), m.group("info").strip(), m.group("body")
+
+
+def test_every_code_block_on_the_site_is_executed():
+    seen = 0
+    for page, info, body in fences():
+        seen += 1
+        lang = info.split()[0] if info else ""
+        lines = [line for line in body.splitlines() if line.strip()]
+        where = f"{page}: ```{info}"
+        if 'exec="on"' in info:
+            continue
+        if lines and all(SNIPPET.match(line) for line in lines):
+            for line in lines:
+                path = SNIPPET.match(line).group("path")
+                assert path.startswith(("docs/listings/", "scripts/figures/")), f"{where} includes {path}"
+                assert (ROOT / path).is_file(), f"{where} includes a missing file {path}"
+            continue
+        if lang in ("bash", "sh", "console"):
+            for line in lines:
+                command = line.split("#")[0].strip()
+                assert command in SHELL_COMMANDS, f"{where}: no test runs the shell command {command!r}"
+            continue
+        if lang in ("text", ""):  # plain text, not code
+            continue
+        pytest.fail(f"{where} is code that nothing executes: make it exec=\"on\" or include a tested listing")
+    assert seen > 50  # the chapters really were scanned
+
+
+def test_step25_dot_command(tmp_path):
+    """The `dot` line of Step 25, with whichever dot this machine has (graphviz-pure's is not called `dot`)."""
+    from tinypytorch.graph import find_dot
+
+    dot = find_dot()
+    print(f"dot used: {dot}")
+    out = tmp_path / "edge.svg"
+    subprocess.run([dot, str(ROOT / "docs/listings/step25_dot_edge.dot"), "-T", "svg", "-o", str(out)],
+                   check=True, cwd=tmp_path)
+    svg = out.read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and svg.count("class=\"node\"") == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.site
+def test_serve_command_serves_the_site():
+    """README command 1: builds the figures and serves the site on 127.0.0.1 (here on a free port)."""
+    venv = ROOT / ".venv"
+    if Path(sys.prefix).resolve() != venv.resolve():
+        pytest.skip("runs inside the repository's .venv, as `python3 scripts/run.py test` does "
+                    "(elsewhere it would create and install .venv)")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts/run.py"), "serve", "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 600  # a hang guard, not a speed check
+        page = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                page = urllib.request.urlopen(f"{base}/steps/step25/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(1)
+        assert page is not None, f"the site was never served; run.py exited with {proc.poll()}"
+        assert "Step 25 — " in page
+        figure = re.search(r'src="(\.\./\.\./figures/step25-[a-z0-9-]+\.svg)"', page).group(1)
+        svg = urllib.request.urlopen(f"{base}/steps/step25/{figure}", timeout=5).read()
+        assert b"<svg" in svg
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
