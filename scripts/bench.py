@@ -75,6 +75,11 @@ GOALS = {
 }
 
 
+# The workloads are timed in CPU time of their own process (user + system, which includes page faults):
+# on a shared machine, wall time also counts the moments another program had the core, and a long run
+# collects more of them than a short one, so wall-time ratios drift with the machine's load.
+clock = time.process_time
+
 # =========================================================================================================
 # The workloads. Each returns (seconds, check): `check` is a small result compared across implementations,
 # so every implementation is seen to compute the same thing.
@@ -85,7 +90,7 @@ GOALS = {
 def w1_numpy(np, steps):
     lr = 0.001
     x0, x1 = np.array(0.0), np.array(2.0)
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(steps):
         t = x1 - x0 ** 2
         y = 100 * t ** 2 + (x0 - 1) ** 2
@@ -93,14 +98,14 @@ def w1_numpy(np, steps):
         gx1 = 200 * t
         x0 -= lr * gx0
         x1 -= lr * gx1
-    return time.perf_counter() - t0, [float(x0), float(x1), float(y)]
+    return clock() - t0, [float(x0), float(x1), float(y)]
 
 
 def w1_graph(lib, steps):
     np, Variable = lib.np, lib.Variable
     lr = 0.001
     x0, x1 = Variable(np.array(0.0)), Variable(np.array(2.0))
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(steps):
         y = 100 * (x1 - x0 ** 2) ** 2 + (x0 - 1) ** 2
         x0.cleargrad()
@@ -108,14 +113,14 @@ def w1_graph(lib, steps):
         y.backward()
         x0.data -= lr * x0.grad.data
         x1.data -= lr * x1.grad.data
-    return time.perf_counter() - t0, [float(x0.data), float(x1.data), float(y.data)]
+    return clock() - t0, [float(x0.data), float(x1.data), float(y.data)]
 
 
 def w1_torch(torch, steps):
     lr = 0.001
     x0 = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     x1 = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(steps):
         y = 100 * (x1 - x0 ** 2) ** 2 + (x0 - 1) ** 2
         x0.grad = None
@@ -124,13 +129,13 @@ def w1_torch(torch, steps):
         with torch.no_grad():
             x0 -= lr * x0.grad
             x1 -= lr * x1.grad
-    return time.perf_counter() - t0, [float(x0), float(x1), float(y)]
+    return clock() - t0, [float(x0), float(x1), float(y)]
 
 
 # ---- W2: Newton's method with automatic second derivatives -------------------------------------------------
 
 def w2_numpy(np, runs, newton_steps):
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(runs):
         x = np.array(2.0)
         for _ in range(newton_steps):
@@ -138,12 +143,12 @@ def w2_numpy(np, runs, newton_steps):
             gx = 4 * x ** 3 - 4 * x
             gx2 = 12 * x ** 2 - 4
             x -= gx / gx2
-    return time.perf_counter() - t0, [float(x), float(y)]
+    return clock() - t0, [float(x), float(y)]
 
 
 def w2_graph(lib, runs, newton_steps):
     np, Variable = lib.np, lib.Variable
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(runs):
         x = Variable(np.array(2.0))
         for _ in range(newton_steps):
@@ -155,11 +160,11 @@ def w2_graph(lib, runs, newton_steps):
             gx.backward()
             gx2 = x.grad
             x.data -= gx.data / gx2.data
-    return time.perf_counter() - t0, [float(x.data), float(y.data)]
+    return clock() - t0, [float(x.data), float(y.data)]
 
 
 def w2_torch(torch, runs, newton_steps):
-    t0 = time.perf_counter()
+    t0 = clock()
     for _ in range(runs):
         x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
         for _ in range(newton_steps):
@@ -168,7 +173,7 @@ def w2_torch(torch, runs, newton_steps):
             gx2, = torch.autograd.grad(gx, x)
             with torch.no_grad():
                 x -= gx / gx2
-    return time.perf_counter() - t0, [float(x), float(y)]
+    return clock() - t0, [float(x), float(y)]
 
 
 # ---- W3: higher-order derivatives of tanh ------------------------------------------------------------------
@@ -178,12 +183,12 @@ def w3_numpy(np, max_order):
     P = np.polynomial.Polynomial
     times, values = {}, {}
     for n in range(1, max_order + 1):
-        t0 = time.perf_counter()
+        t0 = clock()
         p = P([0.0, 1.0])
         for _ in range(n):
             p = p.deriv() * P([1.0, 0.0, -1.0])
         value = p(np.tanh(1.0))
-        times[n] = time.perf_counter() - t0
+        times[n] = clock() - t0
         values[n] = float(value)
     return times, {"values": values}
 
@@ -203,7 +208,7 @@ def w3_graph(lib, max_order, count_nodes=True):
     np, Variable, F = lib.np, lib.Variable, lib.F
     times, values, nodes = {}, {}, {}
     for n in range(1, max_order + 1):
-        t0 = time.perf_counter()
+        t0 = clock()
         x = Variable(np.array(1.0))
         y = F.tanh(x)
         y.backward(create_graph=True)
@@ -212,7 +217,7 @@ def w3_graph(lib, max_order, count_nodes=True):
             x.cleargrad()
             gx.backward(create_graph=True)
         gx = x.grad
-        times[n] = time.perf_counter() - t0
+        times[n] = clock() - t0
         values[n] = float(gx.data)
         if count_nodes:
             nodes[n] = _count_functions(gx.creator)
@@ -222,12 +227,12 @@ def w3_graph(lib, max_order, count_nodes=True):
 def w3_torch(torch, max_order):
     times, values, nodes = {}, {}, {}
     for n in range(1, max_order + 1):
-        t0 = time.perf_counter()
+        t0 = clock()
         x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
         g = torch.tanh(x)
         for _ in range(n):
             g, = torch.autograd.grad(g, x, create_graph=True)
-        times[n] = time.perf_counter() - t0
+        times[n] = clock() - t0
         values[n] = float(g)
         seen, todo = set(), [g.grad_fn]
         while todo:
@@ -249,7 +254,7 @@ def _w4_inputs(np, n):
 
 def w4_numpy(np, n):
     x, y = _w4_inputs(np, n)
-    t0 = time.perf_counter()
+    t0 = clock()
     # forward: z = A * B
     a = x + y + 1
     b = 19 - 14 * x + 3 * x ** 2 - 14 * y + 6 * x * y + 3 * y ** 2
@@ -264,7 +269,7 @@ def w4_numpy(np, n):
     B_y = -6 * c * d + c ** 2 * (48 - 36 * x + 54 * y)
     gx = A_x * B + A * B_x
     gy = A_x * B + A * B_y
-    seconds = time.perf_counter() - t0
+    seconds = clock() - t0
     return seconds, [float(z.sum()), float(gx.sum()), float(gy.sum())]
 
 
@@ -277,10 +282,10 @@ def w4_graph(lib, n):
     np, Variable = lib.np, lib.Variable
     xa, ya = _w4_inputs(np, n)
     x, y = Variable(xa), Variable(ya)
-    t0 = time.perf_counter()
+    t0 = clock()
     z = _goldstein(x, y)
     z.backward()   # the seed gradient is ones: the gradient of sum(z)
-    seconds = time.perf_counter() - t0
+    seconds = clock() - t0
     return seconds, [float(z.data.sum()), float(x.grad.data.sum()), float(y.grad.data.sum())]
 
 
@@ -289,10 +294,10 @@ def w4_torch(torch, n):
     xa, ya = _w4_inputs(np, n)
     x = torch.tensor(xa, requires_grad=True)
     y = torch.tensor(ya, requires_grad=True)
-    t0 = time.perf_counter()
+    t0 = clock()
     z = _goldstein(x, y)
     z.backward(torch.ones_like(z))
-    seconds = time.perf_counter() - t0
+    seconds = clock() - t0
     return seconds, [float(z.detach().sum()), float(x.grad.sum()), float(y.grad.sum())]
 
 
@@ -373,17 +378,17 @@ def _status_kib(field):
 
 
 class _PeakMemory:
-    """Peak RSS during the block minus RSS before it, in bytes, plus the block's wall time."""
+    """Peak RSS during the block minus RSS before it, in bytes, plus the block's CPU time."""
 
     def __enter__(self):
         with open("/proc/self/clear_refs", "w") as f:   # reset the peak (VmHWM) to the current RSS
             f.write("5")
         self.before = _status_kib("VmRSS")
-        self.t0 = time.perf_counter()
+        self.t0 = clock()
         return self
 
     def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.t0
+        self.seconds = clock() - self.t0
         self.peak = (_status_kib("VmHWM") - self.before) * 1024
 
 
@@ -482,14 +487,14 @@ def run_profile(workload, params):
 
     def on_gc(phase, info):
         if phase == "start":
-            t0[0] = time.perf_counter()
+            t0[0] = clock()
         else:
-            gc_time[0] += time.perf_counter() - t0[0]
+            gc_time[0] += clock() - t0[0]
 
     gc.callbacks.append(on_gc)
-    t_plain = time.perf_counter()
+    t_plain = clock()
     fn(lib, **params)
-    t_plain = time.perf_counter() - t_plain
+    t_plain = clock() - t_plain
     gc.callbacks.remove(on_gc)
     if workload == "W3":
         params = dict(params, count_nodes=False)
@@ -1037,6 +1042,7 @@ def main(argv=None):
     procs = args.repeats or (1 if quick else 3)
     inner = {"W1": 3 if quick else 1, "W2": 3 if quick else 1, "W3": 3, "W4": 3}
     report = {"schema": 1, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "mode": "quick" if quick else "full",
+              "clock": "CPU time of the worker process (time.process_time); W6: wall time of `python -c`",
               "processes_per_implementation": procs, "implementations": impls, "machine": machine_info(),
               "workloads": {}}
     t_start = time.perf_counter()
