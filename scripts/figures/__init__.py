@@ -24,27 +24,42 @@ The name is ``stepNN-<slug>`` (lower-case words joined by ``-``); the driver wri
 function must write one SVG there and nothing else; the driver moves it into place
 only when the function returned normally.
 
+A figure that draws what a chapter's listing computes runs the listing itself with
+:func:`run_listing` (the page's own code, not a copy of it)::
+
+    @figure("step33-double-backprop-graph")
+    def double_backprop_graph(path):
+        z = run_listing("step33_double_backprop.py")["z"]
+        ...
+
 Heavy imports (matplotlib, graphviz) belong inside the functions, so ``--list``
 stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
+import runpy
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["figure", "save_svg", "render_dot", "dot_binary", "REGISTRY", "Figure", "NAME_RE"]
+__all__ = ["figure", "save_svg", "render_dot", "dot_binary", "run_listing", "LISTINGS", "REGISTRY", "Figure",
+           "NAME_RE"]
 
 #: ``step26-rosenbrock-descent``: the step key then a slug.
 NAME_RE = re.compile(r"^step(?P<step>\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Hash salt for matplotlib's SVG ids, so a rebuild gives the same bytes.
 SVG_HASHSALT = "tinypytorch"
+
+#: docs/listings/, the chapters' runnable programs.
+LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,12 @@ def save_svg(fig, path, **kwargs) -> None:
         fig.savefig(path, format="svg", metadata=metadata, **kwargs)
     finally:
         plt.close(fig)
+
+
+def run_listing(name: str) -> dict:
+    """Run ``docs/listings/<name>`` with its printed output silenced and return its globals."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
 
 
 def dot_binary() -> str:

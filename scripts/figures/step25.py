@@ -6,21 +6,7 @@ shows, the graphs the chapter's listings build, and the recap's diagram of the V
 
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
-from pathlib import Path
-
-from scripts.figures import figure
-
-ROOT = Path(__file__).resolve().parents[2]
-LISTINGS = ROOT / "docs" / "listings"
-
-
-def _run_listing(name: str) -> dict:
-    """Run docs/listings/<name> and return its globals (its printed output is not wanted here)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
+from scripts.figures import LISTINGS, figure, run_listing
 
 
 def _render(dot_text: str, path) -> None:
@@ -50,7 +36,7 @@ def dot_edge(path):
 
 @figure("step25-x0-plus-x1")
 def x0_plus_x1(path):
-    g = _run_listing("step25_x0_plus_x1.py")
+    g = run_listing("step25_x0_plus_x1.py")
     _render(g["txt"], path)
 
 
@@ -58,7 +44,7 @@ def x0_plus_x1(path):
 def goldstein(path):
     from tinypytorch import get_dot_graph
 
-    g = _run_listing("step25_goldstein.py")
+    g = run_listing("step25_goldstein.py")
     _render(get_dot_graph(g["z"], verbose=False), path)
 
 
@@ -66,7 +52,7 @@ def goldstein(path):
 def values(path):
     from tinypytorch import get_dot_graph
 
-    g = _run_listing("step25_values.py")
+    g = run_listing("step25_values.py")
     _render(get_dot_graph(g["y"], verbose=False, values=True), path)
 
 
@@ -115,5 +101,5 @@ def _core_dot(variables: dict) -> str:
 
 @figure("step25-recap-core")
 def recap_core(path):
-    g = _run_listing("step25_recap_generations.py")
+    g = run_listing("step25_recap_generations.py")
     _render(_core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")}), path)

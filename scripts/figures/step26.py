@@ -6,24 +6,17 @@ from (0, 2), lr = 0.001). The run takes several seconds, so it is made once and 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
-import runpy
-from pathlib import Path
 
-from scripts.figures import figure, save_svg
+from scripts.figures import figure, run_listing, save_svg
 
-ROOT = Path(__file__).resolve().parents[2]
-LISTINGS = ROOT / "docs" / "listings"
 CHECKPOINTS = (1_000, 10_000, 50_000)
 
 
 @functools.lru_cache(maxsize=1)
 def _long_run():
     """(path, rosenbrock) from the listing: path[n] is the point after n steps."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        g = runpy.run_path(str(LISTINGS / "step26_long_runs.py"), run_name="__figure__")
+    g = run_listing("step26_long_runs.py")
     return g["path"], g["rosenbrock"]
 
 

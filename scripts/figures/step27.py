@@ -5,20 +5,7 @@ The iterates are the ones the chapter's listings compute (step27_newton.py, step
 
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
-from pathlib import Path
-
-from scripts.figures import figure, save_svg
-
-ROOT = Path(__file__).resolve().parents[2]
-LISTINGS = ROOT / "docs" / "listings"
-
-
-def _run_listing(name: str) -> dict:
-    with contextlib.redirect_stdout(io.StringIO()):
-        return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
+from scripts.figures import figure, run_listing, save_svg
 
 
 @figure("step27-newton-vs-gd")
@@ -26,8 +13,8 @@ def newton_vs_gd(path):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    newton = _run_listing("step27_newton.py")
-    gd = _run_listing("step27_gradient_descent.py")
+    newton = run_listing("step27_newton.py")
+    gd = run_listing("step27_gradient_descent.py")
     f = newton["f"]
     xn = np.array(newton["iterates"])
     xg = np.array(gd["iterates"])

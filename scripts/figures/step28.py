@@ -1,20 +1,7 @@
 """Figures of Step 28 (Taylor series): the graph of my_sin, and the error of the series term by term."""
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
-from pathlib import Path
-
-from scripts.figures import figure, render_dot, save_svg
-
-LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
-
-
-def listing(name):
-    """Run a listing quietly and return its globals (its functions are what the figures reuse)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return runpy.run_path(str(LISTINGS / name), run_name="figure")
+from scripts.figures import figure, render_dot, run_listing, save_svg
 
 
 @figure("step28-my-sin-graph")
@@ -24,7 +11,7 @@ def my_sin_graph(path):
     from tinypytorch import Variable
     from tinypytorch.graph import get_dot_graph
 
-    my_sin = listing("step28_my_sin.py")["my_sin"]
+    my_sin = run_listing("step28_my_sin.py")["my_sin"]
     x = Variable(np.array(np.pi / 4), name="x")
     y = my_sin(x, threshold=1e-4)
     y.name = "y"
@@ -38,7 +25,7 @@ def taylor_error(path):
 
     from tinypytorch import Variable
 
-    ns = listing("step28_taylor_error.py")
+    ns = run_listing("step28_taylor_error.py")
     sin_terms, errors = ns["sin_terms"], ns["errors"]
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), facecolor="white")

@@ -2,14 +2,7 @@
 and the Newton iterates on the curve f(x) = x⁴ − 2x²."""
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
-from pathlib import Path
-
-from scripts.figures import figure, render_dot, save_svg
-
-LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
+from scripts.figures import figure, render_dot, run_listing, save_svg
 
 
 @figure("step30-second-derivative-graph")
@@ -36,8 +29,7 @@ def newton_iterates(x0, n):
 
     from tinypytorch import Variable
 
-    with contextlib.redirect_stdout(io.StringIO()):   # f as the chapter defines it
-        f = runpy.run_path(str(LISTINGS / "step30_pitfall.py"), run_name="figure")["f"]
+    f = run_listing("step30_pitfall.py")["f"]   # f as the chapter defines it
     x = Variable(np.array(float(x0)))
     xs, d1, d2 = [float(x.data)], [], []
     for _ in range(n):

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
-from pathlib import Path
-
-from scripts.figures import figure, save_svg
-
-LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
-
-
-def run_listing(name: str) -> dict:
-    """Run docs/listings/<name> quietly and return its globals (the figure uses the page's own code)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
+from scripts.figures import figure, run_listing, save_svg
 
 
 @figure("step31-sin-derivatives")

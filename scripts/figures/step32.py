@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
-from pathlib import Path
+from scripts.figures import figure, render_dot, run_listing, save_svg
 
-from scripts.figures import figure, render_dot, save_svg
-
-LISTINGS = Path(__file__).resolve().parents[2] / "docs" / "listings"
 GRAPH_ORDERS = (1, 2, 3)  # order 4 has 51 function nodes: no longer readable as a picture
-
-
-def run_listing(name: str) -> dict:
-    """Run docs/listings/<name> quietly and return its globals (the figure uses the page's own code)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
 
 
 def tanh_graph_dot(order: int) -> str:
