@@ -3,7 +3,8 @@
 ``figures`` runs ``scripts/build_figures.py`` (all figures, into docs/figures/), and
 ``built_site`` then runs ``mkdocs build --strict`` into a temporary folder. Both are
 session-scoped, so test_site.py, test_browser.py and test_figures_build.py share them.
-Their timings are printed at the end of the run.
+Their timings are printed at the end of the run. ``page`` is the chapter page of a
+tests/test_stepNN.py module (helpers shared by those modules are in tests/helpers.py).
 """
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ def figures() -> Run:
     if run.returncode != 0:
         pytest.fail(f"scripts/build_figures.py failed (exit {run.returncode}):\n{run.output}")
     return run
+
+
+@pytest.fixture(scope="module")
+def page(request: pytest.FixtureRequest) -> str:
+    """The text of docs/steps/stepNN.md, for a test module that sets ``STEP = NN``."""
+    from helpers import page_text
+
+    return page_text(request.module.STEP)
 
 
 @pytest.fixture(scope="session")

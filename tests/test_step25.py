@@ -8,38 +8,18 @@ written here: never taken from the code under test.
 from __future__ import annotations
 
 import math
-import os
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import ROOT, LISTINGS, RECAP, listing_globals, page_text, run_listing
+
 pytestmark = pytest.mark.step25
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step25.md"
-RECAP = ROOT / "docs" / "recap.md"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-def text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+STEP = 25
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -50,7 +30,7 @@ def test_the_pages_dot_command_runs(tmp_path):
     """The ```bash block of the page, run as written with the `dot` that TinyPytorch would use."""
     from tinypytorch.graph import find_dot
 
-    block = re.search(r"```bash\n(.*?)\n```", text(PAGE), re.S)
+    block = re.search(r"```bash\n(.*?)\n```", page_text(STEP), re.S)
     assert block, "the page has no bash block"
     args = shlex.split(block.group(1))
     assert args[0] == "dot" and args[1] == "docs/listings/step25_dot_edge.dot"
@@ -70,13 +50,13 @@ def test_the_pages_dot_command_runs(tmp_path):
 def test_dot_basics_render_as_described(name, nodes, edges, boxes):
     from tinypytorch.graph import Graph
 
-    source = text(LISTINGS / name)
+    source = (LISTINGS / name).read_text(encoding="utf-8")
     assert source.startswith("digraph g {")
     svg = Graph.from_source(source).pipe("svg").decode()
     assert svg.count('class="node"') == nodes
     assert svg.count('class="edge"') == edges
     assert source.count("shape=box") == boxes
-    assert f'--8<-- "docs/listings/{name}"' in text(PAGE)
+    assert f'--8<-- "docs/listings/{name}"' in page_text(STEP)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -171,8 +151,7 @@ def _walk(z):
 def test_goldstein_counts_match_the_formula_and_an_independent_walk(goldstein_out):
     from tinypytorch import Constant, Variable
 
-    import runpy
-    g = runpy.run_path(str(LISTINGS / "step25_goldstein.py"), run_name="__test__")
+    g = listing_globals("step25_goldstein.py")
     funcs, variables = _walk(g["z"])
     kinds = {}
     for f in funcs:
@@ -198,7 +177,7 @@ def test_goldstein_counts_match_the_formula_and_an_independent_walk(goldstein_ou
 
 
 def test_page_states_the_goldstein_numbers():
-    page = text(PAGE)
+    page = page_text(STEP)
     for fragment in ("38 Function nodes and 57 Variable nodes", "f(1, 1) = 1876",
                      "28 \\cdot (-192) = -5376", "28 \\cdot 288 = 8064", "38 functions, 17 of them `Mul`",
                      "32 \\cdot 3 + 6 \\cdot 2 = 108", "38 + 19 = 57", "passes through 9 functions",
@@ -220,7 +199,7 @@ def test_values_labels_and_jupyter_display():
     assert f'[label="data: {x0 * x1:g}\\ngrad: 1"' in out
     assert "<Graph: 2 functions, 4 variables>" in out
     assert "Jupyter gets an SVG: True" in out
-    assert "gradient 4 is the sum of\nwhat arrives from `Mul` (3) and from `Add` (1)" in text(PAGE)
+    assert "gradient 4 is the sum of\nwhat arrives from `Mul` (3) and from `Add` (1)" in page_text(STEP)
 
 
 def test_bad_extensions_are_refused_before_drawing(tmp_path):
@@ -241,7 +220,7 @@ def test_try_it_answer():
     assert f"functions: {n_funcs} {kinds}" in out
     assert f"variables: {n_vars} of which constants: 2" in out
     assert f"edges:     {n_edges}" in out
-    page = text(PAGE)
+    page = page_text(STEP)
     assert "**7 functions**" in page and "**11 variables, 2 of them constants**" in page
     assert "4 \\cdot 3 + 3 \\cdot 2 = $ **18 edges**" in page
 
@@ -302,7 +281,7 @@ def test_recap_operators_and_step24_functions():
 
 
 def test_recap_states_the_numbers_its_listings_print():
-    page = text(RECAP)
+    page = RECAP.read_text(encoding="utf-8")
     for fragment in ("$dy/dx = 8x^3 = 64$", "$dy/da = 2a = 8$", "$dy/dx = 4x^3 = 32$",
                      "$y = 11$", "$dy/dx = 6x + 4/x^2 = 13$", "$(2, 2)$ at $(1, 1)$",
                      "$(0.04, 0.04)$", "builds a graph of 38 functions"):
@@ -311,11 +290,9 @@ def test_recap_states_the_numbers_its_listings_print():
 
 
 def test_recap_diagram_is_drawn_from_the_live_graph():
-    import runpy
-
     from scripts.figures.step25 import _core_dot
 
-    g = runpy.run_path(str(LISTINGS / "step25_recap_generations.py"), run_name="__test__")
+    g = listing_globals("step25_recap_generations.py")
     dot = _core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")})
     for name, gen in (("x", 0), ("a", 1), ("b", 2), ("c", 2), ("y", 3)):
         assert f'{name} [label="{name}\\ngeneration {gen}"' in dot
@@ -346,4 +323,4 @@ def test_graphviz_pure_draws_svg_png_jpeg_but_not_pdf(tmp_path):
     with pytest.raises(GraphvizRenderError, match="cannot write pdf"):
         plot_dot_graph(y, to_file=tmp_path / "g.pdf")
     assert not (tmp_path / "g.pdf").exists()
-    assert "graphviz-pure writes SVG, PNG and JPEG but not PDF" in text(PAGE)
+    assert "graphviz-pure writes SVG, PNG and JPEG but not PDF" in page_text(STEP)

@@ -9,29 +9,17 @@ figure for 10,000 iterations, which is the point after 9,999 updates).
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pytest
 
+from helpers import run_listing as run_any_listing
+
 pytestmark = pytest.mark.step26
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step26.md"
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
+STEP = 26
+run_listing = partial(run_any_listing, timeout=300)  # this chapter's listings run longer
 
 
 def rosen(x0, x1):
@@ -51,11 +39,6 @@ def descend(lr, iters, start=(0.0, 2.0)):
         x0, x1 = x0 - lr * g0, x1 - lr * g1
         path.append((x0, x1))
     return path
-
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return PAGE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

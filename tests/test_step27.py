@@ -8,29 +8,15 @@ plain floats; gradient descent with f'(x) = 4x^3 - 4x in plain floats; exact fra
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
+from helpers import run_listing
+
 pytestmark = pytest.mark.step27
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step27.md"
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
+STEP = 27
 
 
 def newton_map(x):
@@ -39,11 +25,6 @@ def newton_map(x):
 
 def df(x):
     return 4 * x ** 3 - 4 * x
-
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return PAGE.read_text(encoding="utf-8")
 
 
 def test_derivatives_by_hand_and_their_checks(page):

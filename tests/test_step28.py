@@ -8,30 +8,17 @@ code under test.
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import run_listing
+
 pytestmark = pytest.mark.step28
+STEP = 28
 
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step28.md"
 X = math.pi / 4
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
 
 
 def value_after(label: str, out: str) -> float:
@@ -47,11 +34,6 @@ def p4(x):
 
 def dp4(x):
     return 1 - x ** 2 / 2 + x ** 4 / 24 - x ** 6 / 720
-
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return PAGE.read_text(encoding="utf-8")
 
 
 def test_f_sin_value_and_gradient(page):
@@ -200,25 +182,3 @@ def test_try_it_answer(page):
     reduced = 40 - 12 * math.pi
     assert round(40 / (2 * math.pi)) == 6 and round(reduced, 2) == 2.30
     assert max(reduced ** (2 * i + 1) / math.factorial(2 * i + 1) for i in range(20)) < 3
-
-
-def test_every_python_block_on_the_page_is_executed(page):
-    fences = re.findall(r"^\s*```python(.*)$", page, flags=re.M)
-    assert fences, "no python blocks found"
-    for attrs in fences:
-        assert 'exec="on"' in attrs, f"unexecuted python block: ```python{attrs}"
-    for listing in re.findall(r'--8<-- "(docs/listings/[^":]+)', page):
-        assert (ROOT / listing).is_file(), listing
-        assert Path(listing).name.startswith("step28_")
-
-
-def test_page_figures_are_registered(page):
-    from scripts.figures import REGISTRY  # noqa: F401  (the registry the driver fills)
-
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_figures.py"), "--list", "--step", "28"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    listed = {line.split("\t")[0] for line in proc.stdout.splitlines() if line.strip()}
-    used = set(re.findall(r"\.\./figures/(step28-[a-z0-9-]+\.svg)", page))
-    assert used == {"step28-my-sin-graph.svg", "step28-taylor-error.svg"}
-    assert used <= listed

@@ -6,20 +6,13 @@ or counted by hand from the backward rules; never taken from the code under test
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.step29
+from helpers import run_listing
 
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step29.md"
+pytestmark = pytest.mark.step29
+STEP = 29
 
 
 def f1(x):
@@ -32,20 +25,6 @@ def f2(x):
 
 def f3(x):
     return 24 * x
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return PAGE.read_text(encoding="utf-8")
 
 
 def test_hand_derivatives_match_the_chapter(page):
@@ -142,22 +121,3 @@ def test_try_it_third_derivative(page):
     out = run_listing("step29_try_it.py")
     assert out.strip() == f"f'''(2) = variable({float(f3(2))})"
     assert "$f'''(2) = 48$" in page
-
-
-def test_every_python_block_on_the_page_is_executed(page):
-    fences = re.findall(r"^\s*```python(.*)$", page, flags=re.M)
-    assert fences
-    for attrs in fences:
-        assert 'exec="on"' in attrs, f"unexecuted python block: ```python{attrs}"
-    for listing in re.findall(r'--8<-- "(docs/listings/[^":]+)', page):
-        assert (ROOT / listing).is_file(), listing
-        assert Path(listing).name.startswith("step29_")
-
-
-def test_page_figure_is_registered(page):
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_figures.py"), "--list", "--step", "29"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    listed = {line.split("\t")[0] for line in proc.stdout.splitlines() if line.strip()}
-    used = set(re.findall(r"\.\./figures/(step29-[a-z0-9-]+\.svg)", page))
-    assert used == {"step29-forward-and-gradient-graph.svg"} and used <= listed

@@ -7,21 +7,16 @@ Python floats (or exact fractions), never from the code under test.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.step30
+from helpers import run_listing
 
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step30.md"
+pytestmark = pytest.mark.step30
+STEP = 30
 
 
 def d1(x):
@@ -40,22 +35,8 @@ def newton_by_hand(x0, n):
     return xs
 
 
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
 def iterates(out: str) -> list[float]:
     return [float(m) for m in re.findall(r"^\d+ variable\((-?[0-9.e+-]+)\)$", out, flags=re.M)]
-
-
-@pytest.fixture(scope="module")
-def page() -> str:
-    return PAGE.read_text(encoding="utf-8")
 
 
 def test_newton_iterates_equal_the_hand_formula(page):
@@ -177,22 +158,3 @@ def test_try_it_converges_to_the_maximum(page):
     assert d2(0) == -4 and d1(0) == 0     # ... a stationary point with f'' < 0: a maximum
     assert rows[0][2] == "-2.9200" and round(d2(0.3), 4) == -2.92
     assert "f''(0.3) = 12 \\cdot 0.09 - 4 = -2.92 < 0" in page
-
-
-def test_every_python_block_on_the_page_is_executed(page):
-    fences = re.findall(r"^\s*```python(.*)$", page, flags=re.M)
-    assert fences
-    for attrs in fences:
-        assert 'exec="on"' in attrs, f"unexecuted python block: ```python{attrs}"
-    for listing in re.findall(r'--8<-- "(docs/listings/[^":]+)', page):
-        assert (ROOT / listing).is_file(), listing
-        assert Path(listing).name.startswith("step30_")
-
-
-def test_page_figures_are_registered(page):
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_figures.py"), "--list", "--step", "30"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    listed = {line.split("\t")[0] for line in proc.stdout.splitlines() if line.strip()}
-    used = set(re.findall(r"\.\./figures/(step30-[a-z0-9-]+\.svg)", page))
-    assert used == {"step30-second-derivative-graph.svg", "step30-newton-path.svg"} and used <= listed

@@ -9,49 +9,15 @@ from __future__ import annotations
 import ast
 import inspect
 import math
-import os
 import re
-import runpy
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import ROOT, listing_globals, page_text, run_listing
+
 pytestmark = pytest.mark.step31
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step31.md"
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-def listing_globals(name: str) -> dict:
-    return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
-
-
-def page_text() -> str:
-    return PAGE.read_text(encoding="utf-8")
-
-
-# --- the page --------------------------------------------------------------------------------------------
-
-def test_page_title_and_every_listing_is_shown():
-    text = page_text()
-    assert text.startswith("# Step 31 — sin and cos: n-th derivatives\n")
-    shown = set(re.findall(r'--8<-- "docs/listings/(step31_[a-z_]+\.py)', text))
-    on_disk = {p.name for p in LISTINGS.glob("step31_*.py")}
-    assert shown == on_disk
-    assert "![" in text and "../figures/step31-sin-derivatives.svg" in text
+STEP = 31
 
 
 # --- F.cos -----------------------------------------------------------------------------------------------
@@ -79,7 +45,7 @@ def test_the_table_of_backwards_matches_the_source(cls, backward):
     import tinypytorch.functions as F
     source = inspect.getsource(getattr(F, cls).backward)
     assert f"return {backward}" in source
-    assert f"`{backward}`" in page_text()
+    assert f"`{backward}`" in page_text(STEP)
 
 
 def test_functions_module_contents_and_import_direction():
@@ -95,7 +61,7 @@ def test_functions_module_contents_and_import_direction():
 
     assert ("core", "Function") in relative_imports(pkg / "functions.py")
     assert all(mod != "functions" and name != "functions" for mod, name in relative_imports(pkg / "core.py"))
-    assert "import tinypytorch.functions as F" in page_text()
+    assert "import tinypytorch.functions as F" in page_text(STEP)
 
 
 def test_log_derivatives_at_2():
@@ -159,5 +125,5 @@ def test_try_it_sinh_derivatives_alternate():
     s, c = f"{math.sinh(0.5):.6f}", f"{math.cosh(0.5):.6f}"
     assert (s, c) == ("0.521095", "1.127626")           # the numbers the answer states
     assert values == {"2": s, "3": c, "4": s, "5": c}
-    answer = page_text().split('??? success "Answer"', 1)[1]
+    answer = page_text(STEP).split('??? success "Answer"', 1)[1]
     assert s in answer and c in answer

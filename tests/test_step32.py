@@ -8,38 +8,18 @@ sizes by hand for orders 1 and 2 and, for every order, by a graph walk written i
 from __future__ import annotations
 
 import math
-import os
 import re
-import runpy
-import subprocess
 import sys
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pytest
 
+from helpers import ROOT, listing_globals, page_text, run_listing as run_any_listing
+
 pytestmark = pytest.mark.step32
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step32.md"
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-def listing_globals(name: str) -> dict:
-    return runpy.run_path(str(LISTINGS / name), run_name="__listing__")
-
-
-def page_text() -> str:
-    return PAGE.read_text(encoding="utf-8")
+STEP = 32
+run_listing = partial(run_any_listing, timeout=300)  # this chapter's listings run longer
 
 
 def tanh_polynomials(max_order: int) -> list[list[int]]:
@@ -85,18 +65,6 @@ def walk(v):
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
     return len(funcs), len(variables), depth(v.creator) if v.creator is not None else 0
-
-
-# --- the page ---------------------------------------------------------------------------------------------
-
-def test_page_title_and_every_listing_is_shown():
-    text = page_text()
-    assert text.startswith("# Step 32 — tanh: how higher-order graphs explode\n")
-    shown = set(re.findall(r'--8<-- "docs/listings/(step32_[a-z_]+\.py)', text))
-    assert shown == {p.name for p in LISTINGS.glob("step32_*.py")}
-    for fig in ("step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
-                "step32-tanh-graph-growth"):
-        assert f"../figures/{fig}.svg" in text
 
 
 def test_the_recursion_gives_the_hand_derived_polynomials():
@@ -211,7 +179,7 @@ def test_growth_table_matches_an_independent_walk():
 
 def test_numbers_quoted_in_the_prose_are_the_computed_ones():
     g = listing_globals("step32_graph_growth.py")
-    stats, text = g["stats"], page_text()
+    stats, text = g["stats"], page_text(STEP)
     funcs = {n: s.n_functions for n, s in stats.items()}
     assert (funcs[1], funcs[2], funcs[3], funcs[8]) == (4, 9, 21, 2571)
     assert (stats[1].depth, stats[8].depth) == (4, 181)
@@ -235,5 +203,5 @@ def test_try_it_derivatives_at_zero():
     out = run_listing("step32_try_it.py")
     # P_1(0) = 1, P_2(0) = 0, P_3(0) = -2 (constant terms of the hand-derived polynomials)
     assert out.split() == ["order", "1:", "1.000000", "order", "2:", "0.000000", "order", "3:", "-2.000000"]
-    answer = page_text().split('??? success "Answer"', 1)[1]
+    answer = page_text(STEP).split('??? success "Answer"', 1)[1]
     assert "$P_1(0) = 1$" in answer and "$P_2(0) = 0$" in answer and "$P_3(0) = -2$" in answer

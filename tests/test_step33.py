@@ -7,42 +7,15 @@ gradient from grad f + 2 lam H grad f with grad f and H written out by hand; gra
 from __future__ import annotations
 
 import math
-import os
 import re
-import runpy
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import listing_globals, page_text, run_listing
+
 pytestmark = pytest.mark.step33
-
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step33.md"
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-def page_text() -> str:
-    return PAGE.read_text(encoding="utf-8")
-
-
-def test_page_title_and_every_listing_is_shown():
-    text = page_text()
-    assert text.startswith("# Step 33 — Double backprop: differentiating a gradient\n")
-    shown = set(re.findall(r'--8<-- "docs/listings/(step33_[a-z_]+\.py)', text))
-    assert shown == {p.name for p in LISTINGS.glob("step33_*.py")}
-    assert "../figures/step33-double-backprop-graph.svg" in text
+STEP = 33
 
 
 def test_dz_dx_is_100():
@@ -58,8 +31,8 @@ def test_graph_of_z_has_six_functions_three_recorded_by_backward():
     # by hand: forward Pow (x^2), Pow (gx^3), Add; recorded by y.backward(): Pow (x^1), Mul by 2, Mul by the seed
     out = run_listing("step33_double_backprop.py")
     assert "graph of z: 6 functions, 3 of them recorded by y.backward()" in out
-    assert "Of its 6 functions, 3 were recorded by `y.backward()`" in page_text()
-    g = runpy.run_path(str(LISTINGS / "step33_double_backprop.py"), run_name="__listing__")
+    assert "Of its 6 functions, 3 were recorded by `y.backward()`" in page_text(STEP)
+    g = listing_globals("step33_double_backprop.py")
     from tinypytorch.graph import get_dot_graph
     dot = get_dot_graph(g["z"], verbose=False)
     boxes = re.findall(r'\[label="(\w+)", [^\]]*shape=box\]', dot)
@@ -86,19 +59,19 @@ def test_hessian_vector_product_is_the_first_column_of_H():
     a, b = 1.5, -0.5
     assert (2 * b, 2 * a) == (-1.0, 3.0)
     assert "H v = (-1.0, 3.0)" in out
-    assert "$(2b, 2a) = (-1, 3)$" in page_text()
+    assert "$(2b, 2a) = (-1, 3)$" in page_text(STEP)
 
 
 def test_pitfalls_print_104_and_4():
     out = run_listing("step33_pitfalls.py")
     assert "without cleargrad:    variable(104.0)" in out      # 100 + the stale dy/dx = 4
     assert "without create_graph: variable(4.0)" in out       # only the path through y: dy/dx = 2x = 4
-    assert "$100 + 4$" in page_text()
+    assert "$100 + 4$" in page_text(STEP)
 
 
 def test_try_it_is_36():
     assert 36 * 1.0 ** 3 == 36                               # z = 9x^4, dz/dx = 36x^3
     out = run_listing("step33_try_it.py")
     assert out.strip() == "dz/dx = variable(36.0)"
-    answer = page_text().split('??? success "Answer"', 1)[1]
+    answer = page_text(STEP).split('??? success "Answer"', 1)[1]
     assert "$36$ at $x = 1$" in answer

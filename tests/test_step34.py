@@ -8,44 +8,20 @@ regular expressions (independently of the listing's ast walk).
 
 from __future__ import annotations
 
-import os
 import re
-import runpy
-import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from helpers import ROOT, listing_globals, page_text, run_listing as run_any_listing
+
 pytestmark = pytest.mark.step34
+STEP = 34
+run_listing = partial(run_any_listing, timeout=300)  # this chapter's listings run longer
 
-ROOT = Path(__file__).resolve().parent.parent
-LISTINGS = ROOT / "docs" / "listings"
-PAGE = ROOT / "docs" / "steps" / "step34.md"
 PKG = ROOT / "tinypytorch"
-
-
-def run_listing(name: str) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, str(LISTINGS / name)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-def page_text() -> str:
-    return PAGE.read_text(encoding="utf-8")
-
-
-def test_page_title_and_every_listing_is_shown():
-    text = page_text()
-    assert text.startswith("# Step 34 — Structure and memory: modules, weakrefs, generations, retain_grad, "
-                           "no_grad\n")
-    shown = set(re.findall(r'--8<-- "docs/listings/(step34_[a-z_]+\.py)', text))
-    assert shown == {p.name for p in LISTINGS.glob("step34_*.py")}
-    for fig in ("step34-module-diagram", "step34-memory-no-grad"):
-        assert f"../figures/{fig}.svg" in text
 
 
 # --- 1. module layout ---------------------------------------------------------------------------------------
@@ -94,7 +70,7 @@ def test_import_tinypytorch_loads_only_the_core():
 def test_module_diagram_dot_has_every_module_and_edge():
     sys.path.insert(0, str(ROOT))
     from scripts.figures import step34 as figs
-    layout = runpy.run_path(str(LISTINGS / "step34_module_layout.py"), run_name="__listing__")["layout"]
+    layout = listing_globals("step34_module_layout.py")["layout"]
     dot = figs.module_diagram_dot(layout)
     for module, targets in layout.items():
         for target, (_, lazy) in targets.items():
@@ -126,7 +102,7 @@ def test_diamond_plain_stack_gives_32_generation_order_gives_64():
     assert re.search(r"by generation:\n\s+Add\(gen 2\) -> Square\(gen 1\) -> Square\(gen 1\) -> Square\(gen 0\)"
                      r"\s+dy/dx = variable\(64\.0\)", out)
     assert "y.backward():  dy/dx = variable(64.0)" in out
-    assert "$dy/dx = 32$ instead of 64" in page_text()
+    assert "$dy/dx = 32$ instead of 64" in page_text(STEP)
 
 
 # --- 4. retain_grad --------------------------------------------------------------------------------------------
@@ -137,13 +113,13 @@ def test_retain_grad():
     assert "x.grad=variable(64.0)  a.grad=None  b.grad=None  y.grad=None" in out
     assert ("x.grad=variable(64.0)  a.grad=variable(16.0)  b.grad=variable(1.0)  y.grad=variable(1.0)"
             in out)
-    assert "$\\partial y/\\partial a = 4a = 16$" in page_text()
+    assert "$\\partial y/\\partial a = 4a = 16$" in page_text(STEP)
 
 
 # --- 5. no_grad memory -----------------------------------------------------------------------------------------
 
 def test_no_grad_memory_counts_arrays():
-    g = runpy.run_path(str(LISTINGS / "step34_no_grad_memory.py"), run_name="__listing__")
+    g = listing_globals("step34_no_grad_memory.py")
     assert g["SIZE"] == 131072 and g["SIZE"] * 8 == 2 ** 20     # one array = 1 MiB
     for n in (1, 2, 4, 8, 16, 32):
         peak_graph, left = g["peak_mib"](n, record_graph=True)
@@ -157,7 +133,7 @@ def test_no_grad_memory_counts_arrays():
     for n, graph, plain, left in rows:
         n = int(n)
         assert n <= float(graph) < n + 0.1 and float(plain) == min(n, 2) and float(left) == 0.0
-    text = page_text()
+    text = page_text(STEP)
     assert "131072 float64" in text and "32 calls, 32 MiB" in text and "stays at 2 MiB" in text
 
 
@@ -181,5 +157,5 @@ def test_try_it_which_gradients_make_a_cycle():
     assert "F.sin(x)  freed at del: False" in out
     assert "3 * x     freed at del: True" in out
     assert "F.exp(x)  freed at del: False" in out
-    answer = page_text().split('??? success "Answer"', 1)[1]
+    answer = page_text(STEP).split('??? success "Answer"', 1)[1]
     assert "`F.sin` and `F.exp` make a cycle, `3 * x` does not" in answer

@@ -1,0 +1,86 @@
+"""Every chapter page (Steps 25–34): its title, its python blocks, its listings and its figures.
+
+One test per check, run for each step; what only one chapter states is tested in its tests/test_stepNN.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from helpers import LISTINGS, RECAP, ROOT, page_path, registered_figures
+
+#: step -> the chapter's title (after "# Step NN — ") and the figures its pages show.
+CHAPTERS = {
+    25: ("Visualising the computational graph",
+         {"step25-dot-nodes", "step25-dot-attributes", "step25-dot-edge", "step25-x0-plus-x1",
+          "step25-goldstein", "step25-values", "step25-recap-core"}),
+    26: ("Finding a minimum: gradient descent on Rosenbrock",
+         {"step26-rosenbrock-descent", "step26-descent-progress"}),
+    27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd"}),
+    28: ("Taylor series: sin as a graph of additions", {"step28-my-sin-graph", "step28-taylor-error"}),
+    29: ("Backpropagation that builds a graph (`create_graph`)", {"step29-forward-and-gradient-graph"}),
+    30: ("Newton's method with automatic second derivatives",
+         {"step30-second-derivative-graph", "step30-newton-path"}),
+    31: ("sin and cos: n-th derivatives", {"step31-sin-derivatives"}),
+    32: ("tanh: how higher-order graphs explode",
+         {"step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
+          "step32-tanh-graph-growth"}),
+    33: ("Double backprop: differentiating a gradient", {"step33-double-backprop-graph"}),
+    34: ("Structure and memory: modules, weakrefs, generations, retain_grad, no_grad",
+         {"step34-module-diagram", "step34-memory-no-grad"}),
+}
+
+FIGURES = ROOT / "docs" / "figures"
+
+#: Pages besides docs/steps/stepNN.md that show a step's listings and figures.
+EXTRA_PAGES = {25: [RECAP]}
+
+STEPS = [pytest.param(n, marks=getattr(pytest.mark, f"step{n}"), id=f"step{n}") for n in CHAPTERS]
+
+
+def pages(step: int) -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8") for p in [page_path(step), *EXTRA_PAGES.get(step, [])]}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_page_title(step):
+    title, _ = CHAPTERS[step]
+    assert page_path(step).read_text(encoding="utf-8").startswith(f"# Step {step} — {title}\n")
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_every_python_block_on_the_page_is_executed(step):
+    for path, text in pages(step).items():
+        fences = re.findall(r"^\s*```python(.*)$", text, flags=re.M)
+        assert fences, f"no python blocks found in {path.name}"
+        for attrs in fences:
+            assert 'exec="on"' in attrs, f"unexecuted python block in {path.name}: ```python{attrs}"
+        for listing in re.findall(r'--8<-- "(docs/listings/[^":]+)', text):
+            assert (ROOT / listing).is_file(), listing
+            assert Path(listing).name.startswith(f"step{step}_"), listing
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_every_listing_is_shown(step):
+    shown = set()
+    for text in pages(step).values():
+        shown |= set(re.findall(rf'--8<-- "docs/listings/(step{step}_[a-z0-9_]+\.py)', text))
+    assert shown == {p.name for p in LISTINGS.glob(f"step{step}_*.py")}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_page_figures_are_registered(step):
+    from scripts.figures import REGISTRY  # noqa: F401  (the registry the driver fills)
+
+    _, figures = CHAPTERS[step]
+    used = set()
+    for path, text in pages(step).items():
+        link = Path(os.path.relpath(FIGURES, path.parent)).as_posix() + "/"  # ../figures/ from docs/steps/
+        found = re.findall(rf"(?<![\w./-]){re.escape(link)}(step{step}-[a-z0-9-]+\.svg)", text)
+        assert not found or "![" in text, f"{path.name} links figures but shows no image"
+        used |= set(found)
+    assert used == {f"{name}.svg" for name in figures}
+    assert used <= registered_figures(step)
