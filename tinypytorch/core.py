@@ -386,7 +386,11 @@ class Function:
             outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
 
         if Config.enable_backprop:
-            self.generation = generation = max([x.generation for x in inputs])
+            generation = 0  # the newest input's generation (a plain loop: cheaper than max() for 1–2 inputs)
+            for x in inputs:
+                if x.generation > generation:
+                    generation = x.generation
+            self.generation = generation
             for output in outputs:
                 output.creator, output.generation = self, generation + 1
             self.inputs = inputs
