@@ -601,11 +601,16 @@ def _agree(a, b, rtol):
 
 
 def _rounds(workload, impls, params, procs, inner, **kw):
-    """`procs` rounds; each round runs every implementation in a fresh process (interleaved)."""
+    """`procs` rounds; each round runs every implementation in a fresh process (interleaved).
+
+    `inner` is the number of measurements inside each process: an int, or a dict by implementation (the
+    numpy baseline is cheap, and more of its runs steady the denominator of every ratio).
+    """
     runs = {impl: [] for impl in impls}
     for _ in range(procs):
         for impl in impls:
-            runs[impl].extend(measure(workload, impl, params, inner, **kw))
+            k = inner.get(impl, inner.get("default", 1)) if isinstance(inner, dict) else inner
+            runs[impl].extend(measure(workload, impl, params, k, **kw))
     return runs
 
 
@@ -616,7 +621,9 @@ def bench_timed(workload, impls, params, procs, inner):
     for impl in impls:
         secs = [r["seconds"] for r in runs[impl]]
         faults = [r["page_faults"] for r in runs[impl] if "page_faults" in r]
-        results[impl] = {"median_s": _median(secs), "runs_s": secs, "ratio_to_numpy": _median(secs) / base,
+        results[impl] = {"median_s": _median(secs), "min_s": min(secs), "runs_s": secs,
+                         "ratio_to_numpy": _median(secs) / base,
+                         "ratio_of_minima": min(secs) / min(r["seconds"] for r in runs["numpy"]),
                          "page_faults_median": _median(faults) if faults else None,
                          "check": runs[impl][-1]["check"],
                          "agrees_with_numpy": _agree(runs["numpy"][-1]["check"], runs[impl][-1]["check"], 1e-4)}
@@ -733,11 +740,17 @@ def machine_info():
                 pass
     info["env"] = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")
                    if k in os.environ}
-    try:
-        info["git_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                                            capture_output=True).stdout.strip() or None
-    except OSError:
-        info["git_commit"] = None
+    # the last commit that changed the package (what is measured); BENCH_CODE_COMMIT names an exported tree
+    info["git_commit"] = os.environ.get("BENCH_CODE_COMMIT")
+    if not info["git_commit"]:
+        try:
+            git = ["git", "-C", str(ROOT)]
+            info["git_commit"] = subprocess.run(git + ["log", "-1", "--format=%h", "--", "tinypytorch"], text=True,
+                                                capture_output=True).stdout.strip() or None
+            if info["git_commit"] and subprocess.run(git + ["diff", "--quiet", "HEAD", "--", "tinypytorch"]).returncode:
+                info["git_commit"] += "+uncommitted changes"
+        except OSError:
+            info["git_commit"] = None
     return info
 
 
@@ -859,8 +872,10 @@ def markdown_details(report):
         out.append(title + (f"; {params}" if params else "") + f". Goal: {res['goal']}.\n")
         r = res["results"]
         if wid in ("W1", "W2", "W4"):
-            out += ["| implementation | median | × numpy | runs | same result as numpy |", "|---|---|---|---|---|"]
-            out += [f"| {NAMES[i]} | {_ms(v['median_s'])} | {_x(v['ratio_to_numpy'])} | {len(v['runs_s'])} | "
+            out += ["| implementation | median | × numpy | fastest run | × numpy's fastest | runs | "
+                    "same result as numpy |", "|---|---|---|---|---|---|---|"]
+            out += [f"| {NAMES[i]} | {_ms(v['median_s'])} | {_x(v['ratio_to_numpy'])} | {_ms(v.get('min_s'))} | "
+                    f"{_x(v.get('ratio_of_minima'))} | {len(v['runs_s'])} | "
                     f"{'yes' if v['agrees_with_numpy'] else '**no**'} |" for i, v in r.items()]
         elif wid == "W3":
             orders = list(next(iter(r.values()))["median_s_by_order"])
@@ -1040,7 +1055,8 @@ def main(argv=None):
     impls = available_impls([f.strip() for f in frameworks.split(",")])
     # processes per implementation, and measurements inside each process
     procs = args.repeats or (1 if quick else 3)
-    inner = {"W1": 3 if quick else 1, "W2": 3 if quick else 1, "W3": 3, "W4": 3}
+    inner = {"W1": 3 if quick else {"numpy": 5, "default": 2}, "W2": 3 if quick else {"numpy": 5, "default": 2},
+             "W3": 3, "W4": 3}
     report = {"schema": 1, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "mode": "quick" if quick else "full",
               "clock": "CPU time of the worker process (time.process_time); W6: wall time of `python -c`",
               "processes_per_implementation": procs, "implementations": impls, "machine": machine_info(),
