@@ -47,3 +47,11 @@ def test_every_public_name_has_a_step_keyed_docstring(qualname, obj):
 def test_root_exports_the_books_names():
     for name in ("Variable", "Function", "as_variable", "no_grad", "using_config", "Config", "as_array"):
         assert getattr(tinypytorch, name) is getattr(tinypytorch.core, name)
+
+
+def test_the_books_utils_import_path():
+    # the book writes `from dezero.utils import plot_dot_graph`; only the package name changes here
+    from tinypytorch import graph, gradcheck, utils
+
+    assert utils.plot_dot_graph is graph.plot_dot_graph and utils.get_dot_graph is graph.get_dot_graph
+    assert utils.numerical_grad is gradcheck.numerical_grad and utils.sum_to is tinypytorch.core.sum_to
