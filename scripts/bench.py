@@ -474,12 +474,12 @@ def run_profile(workload, params):
     fn = globals()[f"{workload.lower()}_graph"]
     warm = {"W1": {"steps": 50}, "W2": {"runs": 5, "newton_steps": 10}, "W3": {"max_order": 2}, "W4": {"n": 1000}}
     fn(lib, **warm[workload])
-    from tinypytorch.core import Function
-    calls = [0]
+    from tinypytorch.core import Config, Function
+    calls = [0, 0]   # forward, backward (backward passes run with backprop off, or recording the backward)
     original_call = Function.__call__
 
     def counting_call(self, *inputs):
-        calls[0] += 1
+        calls[Config.recording_backward or not Config.enable_backprop] += 1
         return original_call(self, *inputs)
 
     Function.__call__ = counting_call
@@ -514,6 +514,11 @@ def run_profile(workload, params):
                 code = getattr(member, "__code__", None)
                 if code is not None:
                     names[(code.co_filename, code.co_firstlineno)] = f"{member.__qualname__}"
+                    for inner in code.co_consts:   # list comprehensions are functions of their own in 3.11
+                        if hasattr(inner, "co_name") and inner.co_name.startswith("<"):
+                            names[(inner.co_filename, inner.co_firstlineno)] = (
+                                f"{member.__qualname__} {inner.co_name[1:-1].replace('comp', ' comprehension')} "
+                                f"(line {inner.co_firstlineno})")
     st = pstats.Stats(prof)
     total = st.total_tt
     rows = []
@@ -525,9 +530,10 @@ def run_profile(workload, params):
     rows.sort(key=lambda r: -r["self_share"])
     units = {"W1": params.get("steps"), "W2": params.get("runs", 1) * params.get("newton_steps", 1),
              "W3": None, "W4": 1}[workload]
-    return {"function_calls": calls[0], "unit": {"W1": "descent step", "W2": "Newton step", "W3": None,
+    return {"function_calls": sum(calls), "forward_calls": calls[0], "backward_calls": calls[1], "unit": {"W1": "descent step", "W2": "Newton step", "W3": None,
                                                  "W4": "forward + backward"}[workload],
-            "function_calls_per_unit": calls[0] / units if units else None,
+            "function_calls_per_unit": sum(calls) / units if units else None,
+            "forward_calls_per_unit": calls[0] / units if units else None,
             "gc_share": gc_time[0] / t_plain, "top": rows[:12]}
 
 
@@ -682,11 +688,13 @@ def bench_w6(impls, rounds):
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="bench-pycache-")
     for name in targets:   # the first start writes the bytecode; it is not timed
-        subprocess.run([sys.executable, "-c", codes[name]], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-c", codes[name]], cwd=ROOT, env=env, check=True,
+                           stderr=subprocess.DEVNULL)
     for _ in range(rounds):
         for name in targets:
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", codes[name]], cwd=ROOT, env=env, check=True)
+            subprocess.run([sys.executable, "-c", codes[name]], cwd=ROOT, env=env, check=True,
+                           stderr=subprocess.DEVNULL)
             wall[name].append(time.perf_counter() - t0)
             out = subprocess.run([sys.executable, "-c", probe.format(code=codes[name])], cwd=ROOT, env=env,
                                  check=True, capture_output=True, text=True).stdout
@@ -962,8 +970,11 @@ def markdown_evidence(report):
             steps = res["params"]["steps"]
             per_call = tp["median_s"] / (prof["function_calls_per_unit"] * steps) * 1e6
             out.append(
-                f"Each descent step makes {prof['function_calls_per_unit']:.0f} `Function` calls: 7 in the forward "
-                f"pass and 12 in the backward pass, where each of the three powers differentiates as "
+                f"Each descent step makes {prof['function_calls_per_unit']:.0f} `Function` calls"
+                + (f": {prof['forward_calls_per_unit']:.0f} in the forward pass and "
+                   f"{prof['function_calls_per_unit'] - prof['forward_calls_per_unit']:.0f} in the backward pass"
+                   if "forward_calls_per_unit" in prof else "")
+                + f", where each of the three powers differentiates as "
                 f"`c * x ** (c - 1) * gy` (three operations, a structure the Step 29 graph pictures show). One call "
                 f"costs {per_call:.1f} µs here, while the whole numpy step costs "
                 f"{np_['median_s'] / steps * 1e6:.1f} µs: numpy keeps its 0-d results as fast scalars, whereas "
@@ -991,8 +1002,10 @@ def markdown_evidence(report):
                    if torch_nodes.get(top) else "")
                 + ". The node structure is what the chapters draw and count (Steps 29–32 and their golden DOT "
                   "files), so the time can only come down per node. The profile spends "
-                  f"{prof['gc_share']:.0%} of the run in Python's cyclic garbage collector (many young graph "
-                  f"objects per pass), and the rest in the per-node machinery: {_top(prof)}.")
+                  f"{prof['gc_share']:.0%} of the run in Python's cyclic garbage collector (a pass creates "
+                  f"thousands of graph objects, and the collector runs when a new list is allocated, so in the "
+                  f"profile its time shows under the first list comprehension of `Function.__call__`), and the "
+                  f"rest in the per-node machinery. Largest self times: {_top(prof)}.")
         elif wid == "W4" and prof:
             out.append(
                 f"The gradient is computed operation by operation: {prof['function_calls_per_unit']:.0f} "
@@ -1024,6 +1037,38 @@ def markdown_evidence(report):
     return "\n".join(out) if out else "Every goal is met."
 
 
+def ab_compare(root_a, root_b, rounds=5, inner=5):
+    """A/B: tinypytorch from two exported trees (each with this script in scripts/), in alternating fresh
+    processes. Per workload: the fastest of `inner` runs in each process, then the median over `rounds` of
+    time(B) / time(A), and the ratio of the overall fastest runs."""
+    sizes = {"W1": {"steps": 2000}, "W2": {"runs": 100, "newton_steps": 10}, "W3": {"max_order": 8},
+             "W4": {"n": 200_000}}
+    out = {}
+    for wid, params in sizes.items():
+        times = {"a": [], "b": []}
+        for _ in range(rounds):
+            for key, root in (("a", root_a), ("b", root_b)):
+                cmd = [str(Path(root) / "scripts" / "bench.py"), "--worker", wid, "--impl", "tinypytorch",
+                       "--params", json.dumps(params), "--inner", str(inner)]
+                runs = json.loads(_spawn(cmd).strip().splitlines()[-1])
+                if wid == "W3":
+                    times[key].append(min(r["seconds_by_order"][str(params["max_order"])] for r in runs))
+                else:
+                    times[key].append(min(r["seconds"] for r in runs))
+        out[wid] = {"median_ratio": _median([b / a for a, b in zip(times["a"], times["b"])]),
+                    "ratio_of_fastest": min(times["b"]) / min(times["a"]), "a_s": times["a"], "b_s": times["b"]}
+    return out
+
+
+def markdown_changes(changes):
+    rows = ["| change | W1 | W2 | W3 | W4 |", "|---|---|---|---|---|"]
+    for c in changes:
+        cells = " | ".join(f"{c['workloads'][w]['median_ratio']:.2f} ({c['workloads'][w]['ratio_of_fastest']:.2f})"
+                           for w in ("W1", "W2", "W3", "W4"))
+        rows.append(f"| `{c['from']}` → `{c['to']}` | {cells} |")
+    return "\n".join(rows)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (under a minute)")
@@ -1037,6 +1082,9 @@ def main(argv=None):
     ap.add_argument("--profile", action="store_true",
                     help="also profile tinypytorch on W1–W5 (cProfile, GC time, W5's array census); on by default "
                          "in a full run")
+    ap.add_argument("--reprofile", metavar="JSON", help="redo only the profiles of an existing report")
+    ap.add_argument("--ab", nargs=4, metavar=("TREE_A", "TREE_B", "LABEL_A", "LABEL_B"),
+                    help="A/B-compare tinypytorch in two exported trees on W1-W4; appends to --json")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--profile-worker", help=argparse.SUPPRESS)
     ap.add_argument("--impl", help=argparse.SUPPRESS)
@@ -1054,6 +1102,25 @@ def main(argv=None):
     if args.worker:
         runs = run_worker(args.worker, args.impl, json.loads(args.params), args.variant, args.live, args.inner)
         print(json.dumps(runs))
+        return 0
+
+    if args.ab:
+        a, b, label_a, label_b = args.ab
+        path = Path(args.json)
+        changes = json.loads(path.read_text()) if path.is_file() else []
+        changes = [c for c in changes if (c["from"], c["to"]) != (label_a, label_b)]
+        changes.append({"from": label_a, "to": label_b, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                        "clock": "CPU time", "workloads": ab_compare(a, b)})
+        path.write_text(json.dumps(changes, indent=1) + "\n")
+        print(markdown_changes(changes))
+        return 0
+    if args.reprofile:   # profile the package again into an existing report (the timings stay as they are)
+        report = load(args.reprofile)
+        for wid, res in report["workloads"].items():
+            if wid != "W6":
+                res["profile"] = json.loads(_spawn([__file__, "--profile-worker", wid, "--params",
+                                                    json.dumps(res["params"])]))
+        Path(args.reprofile).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
         return 0
 
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]

@@ -69,3 +69,26 @@ def test_recorded_results_match_the_schema():
     assert list(report["workloads"]) == ["W1", "W2", "W3", "W4", "W5", "W6"]
     for wid, res in report["workloads"].items():
         assert "tinypytorch" in res["results"] and "goal_met" in res, wid
+
+
+def test_the_page_renders_every_recorded_file():
+    """What docs/benchmarks.md prints at build time, from the recorded JSON files."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import bench
+    finally:
+        sys.path.pop(0)
+    bench_dir = ROOT / "docs" / "bench"
+    report, baseline = bench.load(bench_dir / "latest.json"), bench.load(bench_dir / "baseline.json")
+    summary = bench.markdown_summary(report)
+    assert summary.count("\n| W") == 6 and ("✅" in summary or "❌" in summary)
+    details = bench.markdown_details(report)
+    assert all(f"### {wid}" in details for wid in report["workloads"])
+    assert bench.markdown_before_after(baseline, report).count("\n| W") == 6
+    evidence = bench.markdown_evidence(report)
+    for wid, res in report["workloads"].items():
+        assert (f"**{wid} " in evidence) == (res["goal_met"] is False), wid
+    changes = json.loads((bench_dir / "changes.json").read_text())
+    table = bench.markdown_changes(changes)
+    assert table.count("\n| `") == len(changes) >= 1
+    assert all(set(c["workloads"]) == {"W1", "W2", "W3", "W4"} for c in changes)
