@@ -392,7 +392,7 @@ class Function:
                     generation = x.generation
             self.generation = generation
             for output in outputs:
-                output.creator, output.generation = self, generation + 1
+                output.set_creator(self)
             self.inputs = inputs
             self.outputs = [weakref.ref(output) for output in outputs]
             if Config.recording_backward:
