@@ -43,13 +43,11 @@ import io
 import os
 import re
 import runpy
-import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["figure", "save_svg", "render_dot", "dot_binary", "run_listing", "LISTINGS", "REGISTRY", "Figure",
+__all__ = ["figure", "save_svg", "render_dot", "run_listing", "LISTINGS", "REGISTRY", "Figure",
            "NAME_RE"]
 
 #: ``step26-rosenbrock-descent``: the step key then a slug.
@@ -135,46 +133,8 @@ def run_listing(name: str) -> dict:
         return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
 
 
-def dot_binary() -> str:
-    """The ``dot`` program to use: system Graphviz if on PATH, else ``graphviz-pure``."""
-    found = shutil.which("dot")
-    if found:
-        return found
-    found = shutil.which("graphviz-pure")
-    if found:
-        return found
-    # A venv's scripts folder need not be on PATH (e.g. `.venv/bin/python script.py`).
-    scripts_dir = Path(sys.executable).parent
-    for candidate in ("graphviz-pure", "graphviz-pure.exe"):
-        if (scripts_dir / candidate).is_file():
-            return str(scripts_dir / candidate)
-    raise RuntimeError(
-        "no `dot` program found: install Graphviz (e.g. `apt-get install graphviz`) "
-        "or `pip install graphviz-pure` (the project's `render` extra)"
-    )
-
-
 def render_dot(dot: str, path) -> None:
-    """Render DOT text to an SVG file at ``path``.
+    """Render DOT text to an SVG file at ``path`` with the package's own renderer (``dot`` lookup, atomic write)."""
+    from tinypytorch.graph import render_dot as package_render_dot
 
-    Uses ``tinypytorch.graph.render_dot`` (the package's own ``dot`` lookup) when the
-    package has it, else the PyPI ``graphviz`` package with :func:`dot_binary`.
-    """
-    try:
-        from tinypytorch.graph import render_dot as package_render_dot
-    except ImportError:
-        package_render_dot = None
-    if package_render_dot is not None:
-        package_render_dot(dot, path)
-        return
-
-    import graphviz
-    import graphviz.backend.dot_command as dot_command
-
-    saved = dot_command.DOT_BINARY
-    dot_command.DOT_BINARY = Path(dot_binary())
-    try:
-        svg = graphviz.Source(dot).pipe(format="svg")
-    finally:
-        dot_command.DOT_BINARY = saved
-    Path(path).write_bytes(svg)
+    package_render_dot(dot, path)
