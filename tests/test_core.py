@@ -368,3 +368,60 @@ def test_graph_is_freed_without_the_garbage_collector():
         assert [r for r in refs if r() is not None and r() is not x] == []
     finally:
         gc.enable()
+
+
+def _tanh_gradient_of_order(n):
+    x = Variable(np.array(1.0))
+    F.tanh(x).backward(create_graph=True)
+    for _ in range(n - 1):
+        gx = x.grad
+        x.cleargrad()
+        gx.backward(create_graph=True)
+    return x
+
+
+def test_no_garbage_collection_runs_during_backward_and_the_collector_is_restored():
+    # the order-7 backward keeps thousands of new objects, far more than the collector's first threshold
+    # (700 net allocations), so an active collector would start several times during it
+    x = _tanh_gradient_of_order(6)
+    gx = x.grad
+    x.cleargrad()
+    collections = []
+
+    def on_gc(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(on_gc)
+    try:
+        assert gc.isenabled()
+        gx.backward(create_graph=True)
+        assert collections == []
+        assert gc.isenabled()
+        Variable(np.ones(2000)).backward()  # still on: ordinary allocations trigger it again
+        [[i] for i in range(5000)]
+        assert collections != []
+    finally:
+        gc.callbacks.remove(on_gc)
+    assert x.grad.data == pytest.approx(_tanh_gradient_of_order(7).grad.data)
+
+
+def test_backward_leaves_a_disabled_collector_disabled_and_restores_it_after_an_error():
+    gc.disable()
+    try:
+        (Variable(np.array(1.0)) * 2).backward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    class Broken(Function):
+        def forward(self, x):
+            return x
+
+        def backward(self, gy):
+            raise ArithmeticError("broken on purpose")
+
+    with pytest.raises(ArithmeticError):
+        Broken()(Variable(np.array(1.0))).backward()
+    assert gc.isenabled()
