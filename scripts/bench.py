@@ -1001,11 +1001,11 @@ def markdown_evidence(report):
                 + (f" (PyTorch: {torch_nodes[top]:,} autograd nodes, with fused tanh backward nodes)"
                    if torch_nodes.get(top) else "")
                 + ". The node structure is what the chapters draw and count (Steps 29–32 and their golden DOT "
-                  "files), so the time can only come down per node. The profile spends "
-                  f"{prof['gc_share']:.0%} of the run in Python's cyclic garbage collector (a pass creates "
-                  f"thousands of graph objects, and the collector runs when a new list is allocated, so in the "
-                  f"profile its time shows under the first list comprehension of `Function.__call__`), and the "
-                  f"rest in the per-node machinery. Largest self times: {_top(prof)}.")
+                  "files), so the time can only come down per node. Python's cyclic garbage collector, which "
+                  "backward pauses while it runs, takes "
+                  f"{prof['gc_share']:.0%} of the run outside it; the rest is the per-node machinery: one "
+                  f"recorded `Function` call per new node and one visit of the backward loop per node of the "
+                  f"graph being differentiated. Largest self times: {_top(prof)}.")
         elif wid == "W4" and prof:
             out.append(
                 f"The gradient is computed operation by operation: {prof['function_calls_per_unit']:.0f} "
