@@ -330,6 +330,7 @@ class _collector_paused:
     makes no garbage cycles. Left running, the collector would be set off by those allocations and scan
     the growing graph again and again for nothing (a sizeable share of the time of Step 32's high-order
     tanh derivatives; see the benchmarks page). It is switched back on afterwards only if it was on before.
+    The switch is process-wide: while a pass runs, other threads' garbage cycles wait for it to end.
     """
 
     def __enter__(self):
