@@ -1001,11 +1001,13 @@ def markdown_evidence(report):
                 + (f" (PyTorch: {torch_nodes[top]:,} autograd nodes, with fused tanh backward nodes)"
                    if torch_nodes.get(top) else "")
                 + ". The node structure is what the chapters draw and count (Steps 29–32 and their golden DOT "
-                  "files), so the time can only come down per node. Python's cyclic garbage collector, which "
-                  "backward pauses while it runs, takes "
-                  f"{prof['gc_share']:.0%} of the run outside it; the rest is the per-node machinery: one "
-                  f"recorded `Function` call per new node and one visit of the backward loop per node of the "
-                  f"graph being differentiated. Largest self times: {_top(prof)}.")
+                  "files), so the time can only come down per node. Python's cyclic garbage collector takes "
+                  f"{prof['gc_share']:.0%} of the run, not inside backward, which pauses it, but freeing the graph "
+                  f"each order leaves behind: with `create_graph=True`, `x.grad`'s graph refers back to `x`, a "
+                  f"reference cycle that only the collector frees (Step 34; a `x.cleargrad()` at the end of each "
+                  f"order would break it). The rest is the per-node machinery: one recorded `Function` call per "
+                  f"new node and one visit of the backward loop per node of the graph being differentiated. "
+                  f"Largest self times: {_top(prof)}.")
         elif wid == "W4" and prof:
             out.append(
                 f"The gradient is computed operation by operation: {prof['function_calls_per_unit']:.0f} "
