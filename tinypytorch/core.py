@@ -91,6 +91,25 @@ def no_grad():
     return using_config("enable_backprop", False)
 
 
+class _collector_paused:
+    """Pause Python's cyclic garbage collector inside a `with` block (Step 34 looks at what it collects).
+
+    A backward pass allocates many small objects and frees its garbage by reference counting alone: it
+    makes no garbage cycles. Left running, the collector would be set off by those allocations and scan
+    the growing graph again and again for nothing (a sizeable share of the time of Step 32's high-order
+    tanh derivatives; see the benchmarks page). It is switched back on afterwards only if it was on before.
+    The switch is process-wide: while a pass runs, other threads' garbage cycles wait for it to end.
+    """
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info):
+        if self.was_enabled:
+            gc.enable()
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Variable
 # ---------------------------------------------------------------------------------------------------------
@@ -321,25 +340,6 @@ class Constant(Variable):
     """
 
     __slots__ = ()
-
-
-class _collector_paused:
-    """Pause Python's cyclic garbage collector inside a `with` block (Step 34 looks at what it collects).
-
-    A backward pass allocates many small objects and frees its garbage by reference counting alone: it
-    makes no garbage cycles. Left running, the collector would be set off by those allocations and scan
-    the growing graph again and again for nothing (a sizeable share of the time of Step 32's high-order
-    tanh derivatives; see the benchmarks page). It is switched back on afterwards only if it was on before.
-    The switch is process-wide: while a pass runs, other threads' garbage cycles wait for it to end.
-    """
-
-    def __enter__(self):
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc_info):
-        if self.was_enabled:
-            gc.enable()
 
 
 def as_array(x):
