@@ -1004,7 +1004,7 @@ def markdown_evidence(report):
                   "files), so the time can only come down per node. Python's cyclic garbage collector takes "
                   f"{prof['gc_share']:.0%} of the run, not inside backward, which pauses it, but freeing the graph "
                   f"each order leaves behind: with `create_graph=True`, `x.grad`'s graph refers back to `x`, a "
-                  f"reference cycle that only the collector frees (Step 34; a `x.cleargrad()` at the end of each "
+                  f"reference cycle that only the collector frees (Step 34; an `x.cleargrad()` at the end of each "
                   f"order would break it). The rest is the per-node machinery: one recorded `Function` call per "
                   f"new node and one visit of the backward loop per node of the graph being differentiated. "
                   f"Largest self times: {_top(prof)}.")
