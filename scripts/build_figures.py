@@ -4,6 +4,7 @@
     python scripts/build_figures.py              # all figures -> docs/figures/
     python scripts/build_figures.py --step 32    # only Step 32's figures
     python scripts/build_figures.py --list       # what would be built
+    python scripts/build_figures.py --force      # rebuild although nothing changed
 
 Figures are registered in ``scripts/figures/stepNN.py`` with ``@figure("stepNN-slug")``
 (see ``scripts/figures/__init__.py``). Each is rendered to a temporary file in the
@@ -11,13 +12,22 @@ output folder and moved into place with ``os.replace`` only when it succeeded, s
 failure never leaves a partial file. A file whose bytes did not change is left alone
 (its mtime too, so ``mkdocs serve`` does not rebuild for nothing). A full build also
 removes ``*.svg`` files that no registered figure produces any more.
+
+A full build that succeeded leaves a stamp in the output folder: a digest of everything
+the figures are made from (the package, the figure modules, the listings, this script,
+the versions of Python, numpy, matplotlib and graphviz, and the ``dot`` program) and the
+digest of every figure written. The next full build with the same inputs, whose figures
+are all still there, byte for byte, has nothing to do and says so; ``--force`` rebuilds.
 Exit status: 0 when every figure was built, 1 when any failed, 2 on bad usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -32,6 +42,7 @@ from scripts.figures import REGISTRY, Figure, setup_matplotlib  # noqa: E402
 
 DEFAULT_FIGURES_DIR = ROOT / "scripts" / "figures"
 DEFAULT_OUT = ROOT / "docs" / "figures"
+STAMP = ".build-stamp.json"  # in the output folder; git-ignored
 
 
 def load_modules(figures_dir: Path, steps: set[int] | None) -> list[Figure]:
@@ -94,19 +105,80 @@ def build_one(fig: Figure, out: Path) -> str:
             pass
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def inputs_digest(figures_dir: Path) -> str:
+    """A digest of everything a full build reads: change any of it and the figures are rebuilt."""
+    sources = [Path(__file__).resolve(), *sorted((ROOT / "tinypytorch").rglob("*.py")),
+               *sorted(DEFAULT_FIGURES_DIR.glob("*.py")), *sorted(figures_dir.resolve().glob("*.py")),
+               *sorted(p for p in (ROOT / "docs" / "listings").rglob("*") if p.is_file())]
+    h = hashlib.sha256()
+    for path in dict.fromkeys(sources):  # a folder given twice counts once
+        h.update(f"{path}\0{_sha256(path)}\n".encode())
+    h.update(sys.version.encode())
+    for dist in ("numpy", "matplotlib", "graphviz", "graphviz-pure"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist} absent\n".encode())
+    try:
+        from tinypytorch.graph import find_dot
+        dot = Path(find_dot())
+        h.update(f"dot={dot} {dot.stat().st_size} {dot.stat().st_mtime_ns}\n".encode())
+    except Exception as exc:  # no dot at all: the graph figures will say so when they are built
+        h.update(f"dot: {type(exc).__name__}\n".encode())
+    return h.hexdigest()
+
+
+def up_to_date(out: Path, digest: str) -> int | None:
+    """The number of figures if the stamp in `out` matches `digest` and every figure it lists is there
+    unchanged (and nothing else is), else None."""
+    try:
+        stamp = json.loads((out / STAMP).read_text())
+    except (OSError, ValueError):
+        return None
+    figures = stamp.get("figures") if isinstance(stamp, dict) else None
+    if stamp.get("inputs") != digest or not isinstance(figures, dict) or not figures:
+        return None
+    if {p.name for p in out.glob("*.svg")} != set(figures):
+        return None
+    if any(_sha256(out / name) != sha for name, sha in figures.items()):
+        return None
+    return len(figures)
+
+
+def write_stamp(out: Path, digest: str, figures: list[Figure]) -> None:
+    stamp = {"inputs": digest, "figures": {f.filename: _sha256(out / f.filename) for f in figures}}
+    tmp = out / f"{STAMP}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, out / STAMP)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--step", type=int, action="append", metavar="NN",
                         help="build only this step's figures (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the figures and exit")
+    parser.add_argument("--force", action="store_true",
+                        help="rebuild every figure even if nothing they are made from changed")
     parser.add_argument("--figures-dir", type=Path, default=DEFAULT_FIGURES_DIR,
                         help="folder with the stepNN.py figure modules (default: scripts/figures)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="output folder (default: docs/figures)")
     args = parser.parse_args(argv)
 
-    setup_matplotlib()
     steps = set(args.step) if args.step else None
+    full = steps is None and not args.list
+    if full:
+        digest = inputs_digest(args.figures_dir)
+        count = None if args.force else up_to_date(args.out, digest)
+        if count is not None:
+            print(f"{count} figure(s) in {args.out} are up to date: nothing they are made from changed "
+                  f"since the last full build (--force rebuilds them)")
+            return 0
+    setup_matplotlib()
     figures = load_modules(args.figures_dir, steps)
 
     if args.list:
@@ -146,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             if stale.name not in wanted:
                 stale.unlink()
                 print(f"removed {stale.name} (no figure produces it any more)")
+        write_stamp(out, digest, figures)
 
     total = time.perf_counter() - start
     if failed:

@@ -28,6 +28,7 @@ SHELL_COMMANDS = {
     ".venv/bin/python scripts/build_figures.py": "test_site.py (the session's figure build)",
     ".venv/bin/python scripts/build_figures.py --step 32": "test_figures_build.py (--step)",
     ".venv/bin/python scripts/build_figures.py --list": "test_figures_build.py (--list)",
+    ".venv/bin/python scripts/build_figures.py --force": "test_figures_build.py (--force)",
     "dot docs/listings/step25_dot_edge.dot -T svg -o edge.svg": "test_commands.py::test_step25_dot_command",
 }
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)

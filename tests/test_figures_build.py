@@ -1,6 +1,6 @@
 """The figure driver (scripts/build_figures.py): progress, --step, --list, byte-identical
-rebuilds, and atomic failure, on fake figure modules in a temporary folder; then a second
-build of the real figures must give the same bytes as the first."""
+rebuilds, the up-to-date stamp, and atomic failure, on fake figure modules in a temporary
+folder; then a second build of the real figures must give the same bytes as the first."""
 
 from __future__ import annotations
 
@@ -82,12 +82,13 @@ def test_builds_with_progress_and_rebuilds_identically(fake: Path, tmp_path: Pat
     assert first.returncode == 0, first.stdout + first.stderr
     assert "[1/2] step90-sine.svg ... written" in first.stdout
     assert "[2/2] step91-graph.svg ... written" in first.stdout
-    assert sorted(p.name for p in out1.iterdir()) == ["step90-sine.svg", "step91-graph.svg"]
+    assert sorted(p.name for p in out1.iterdir()) == \
+        [".build-stamp.json", "step90-sine.svg", "step91-graph.svg"]
 
-    mtimes = {p.name: p.stat().st_mtime_ns for p in out1.iterdir()}
-    again = driver("--figures-dir", fake, "--out", out1)
+    mtimes = {p.name: p.stat().st_mtime_ns for p in out1.glob("*.svg")}
+    again = driver("--figures-dir", fake, "--out", out1, "--force")
     assert again.returncode == 0 and again.stdout.count("unchanged") == 2, again.stdout
-    assert {p.name: p.stat().st_mtime_ns for p in out1.iterdir()} == mtimes
+    assert {p.name: p.stat().st_mtime_ns for p in out1.glob("*.svg")} == mtimes
 
     second = driver("--figures-dir", fake, "--out", out2)  # another process: another hash seed
     assert second.returncode == 0, second.stderr
@@ -95,6 +96,55 @@ def test_builds_with_progress_and_rebuilds_identically(fake: Path, tmp_path: Pat
         assert (out1 / name).read_bytes() == (out2 / name).read_bytes(), f"{name} is not reproducible"
     svg = (out1 / "step90-sine.svg").read_text()
     assert "<dc:date>" not in svg  # no build date in the file
+
+
+def test_a_full_build_with_nothing_changed_has_nothing_to_do(fake: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert driver("--figures-dir", fake, "--out", out).returncode == 0
+    svgs = {p.name: p.read_bytes() for p in out.glob("*.svg")}
+
+    def build() -> str:
+        proc = driver("--figures-dir", fake, "--out", out)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert {p.name: p.read_bytes() for p in out.glob("*.svg")} == svgs
+        return proc.stdout
+
+    assert "2 figure(s)" in build() and "up to date" in (skipped := build()) and "[1/2]" not in skipped
+    # a changed figure module: rebuilt (its bytes happen to stay the same)
+    (fake / "step90.py").write_text((fake / "step90.py").read_text() + "\n# edited\n")
+    assert "[1/2] step90-sine.svg ... unchanged" in build()
+    assert "up to date" in build()
+    # a figure deleted, or changed by hand, or a stray SVG in the folder: rebuilt
+    (out / "step90-sine.svg").unlink()
+    assert "[1/2] step90-sine.svg ... written" in build()
+    (out / "step91-graph.svg").write_text("<svg>edited by hand</svg>")
+    assert "[2/2] step91-graph.svg ... written" in build()
+    (out / "step90-extra.svg").write_text("<svg/>")
+    assert "removed step90-extra.svg" in build()
+    assert "up to date" in build()
+    # --step and --force never skip
+    one = driver("--figures-dir", fake, "--out", out, "--step", "91")
+    assert "[1/1] step91-graph.svg ... unchanged" in one.stdout
+    assert "[1/2]" in driver("--figures-dir", fake, "--out", out, "--force").stdout
+
+
+def test_the_stamp_covers_the_package_and_the_listings(monkeypatch: pytest.MonkeyPatch, fake: Path,
+                                                         tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_figures
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    tree = tmp_path / "tree"
+    for rel in ("tinypytorch/core.py", "docs/listings/step26_long_runs.py"):
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text("x = 1\n")
+    monkeypatch.setattr(build_figures, "ROOT", tree)
+    digests = [build_figures.inputs_digest(fake)]
+    for rel in ("tinypytorch/core.py", "docs/listings/step26_long_runs.py"):
+        (tree / rel).write_text("x = 2\n")
+        digests.append(build_figures.inputs_digest(fake))
+    assert len(set(digests)) == 3
 
 
 def test_step_and_list(fake: Path, tmp_path: Path) -> None:
