@@ -139,8 +139,10 @@ def up_to_date(out: Path, digest: str) -> int | None:
         stamp = json.loads((out / STAMP).read_text())
     except (OSError, ValueError):
         return None
-    figures = stamp.get("figures") if isinstance(stamp, dict) else None
-    if stamp.get("inputs") != digest or not isinstance(figures, dict) or not figures:
+    if not isinstance(stamp, dict) or stamp.get("inputs") != digest:
+        return None
+    figures = stamp.get("figures")
+    if not isinstance(figures, dict) or not figures:
         return None
     if {p.name for p in out.glob("*.svg")} != set(figures):
         return None
@@ -170,10 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     steps = set(args.step) if args.step else None
-    full = steps is None and not args.list
-    if full:
-        digest = inputs_digest(args.figures_dir)
-        count = None if args.force else up_to_date(args.out, digest)
+    digest = inputs_digest(args.figures_dir) if steps is None and not args.list else None
+    if digest is not None and not args.force:
+        count = up_to_date(args.out, digest)
         if count is not None:
             print(f"{count} figure(s) in {args.out} are up to date: nothing they are made from changed "
                   f"since the last full build (--force rebuilds them)")
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"{status} ({time.perf_counter() - t0:.2f} s)", flush=True)
 
-    if steps is None and not failed:
+    if digest is not None and not failed:  # a full build
         wanted = {f.filename for f in figures}
         for stale in sorted(out.glob("*.svg")):
             if stale.name not in wanted:
