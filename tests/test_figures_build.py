@@ -122,6 +122,9 @@ def test_a_full_build_with_nothing_changed_has_nothing_to_do(fake: Path, tmp_pat
     (out / "step90-extra.svg").write_text("<svg/>")
     assert "removed step90-extra.svg" in build()
     assert "up to date" in build()
+    (out / ".build-stamp.json").write_text("[1]")  # not a stamp: draw again
+    assert "[1/2] step90-sine.svg ... unchanged" in build()
+    assert "up to date" in build()
     # --step and --force never skip
     one = driver("--figures-dir", fake, "--out", out, "--step", "91")
     assert "[1/1] step91-graph.svg ... unchanged" in one.stdout
