@@ -69,7 +69,7 @@ def test_every_code_block_on_the_site_is_executed():
 
 def test_step25_dot_command(tmp_path):
     """The `dot` line of Step 25, with whichever dot this machine has (graphviz-pure's is not called `dot`)."""
-    from tinypytorch.graph import find_dot
+    from tinypytorch.render import find_dot
 
     dot = find_dot()
     print(f"dot used: {dot}")

@@ -28,7 +28,7 @@ STEP = 25
 
 def test_the_pages_dot_command_runs(tmp_path):
     """The ```bash block of the page, run as written with the `dot` that TinyPytorch would use."""
-    from tinypytorch.graph import find_dot
+    from tinypytorch.render import find_dot
 
     block = re.search(r"```bash\n(.*?)\n```", page_text(STEP), re.S)
     assert block, "the page has no bash block"
@@ -48,11 +48,11 @@ def test_the_pages_dot_command_runs(tmp_path):
     ("step25_dot_edge.dot", 2, 1, 0),
 ])
 def test_dot_basics_render_as_described(name, nodes, edges, boxes):
-    from tinypytorch.graph import Graph
+    from tinypytorch.render import Graph
 
     source = (LISTINGS / name).read_text(encoding="utf-8")
     assert source.startswith("digraph g {")
-    svg = Graph.from_source(source).pipe("svg").decode()
+    svg = Graph.from_source(source)._repr_svg_()
     assert svg.count('class="node"') == nodes
     assert svg.count('class="edge"') == edges
     assert source.count("shape=box") == boxes
@@ -311,7 +311,7 @@ def test_graphviz_pure_draws_svg_png_jpeg_but_not_pdf(tmp_path):
     import numpy as np
 
     from tinypytorch import Variable, plot_dot_graph
-    from tinypytorch.graph import GraphvizRenderError, find_dot
+    from tinypytorch.render import GraphvizRenderError, find_dot
 
     if "graphviz-pure" not in Path(find_dot()).name:
         pytest.skip("a system Graphviz is installed; it can write PDF")

@@ -41,22 +41,26 @@ def test_module_layout_listing_agrees_with_the_source():
     assert len(names) == 8                                      # "imports eight names from core.py"
     assert f"-> core ({', '.join(names)})" in out
     assert "from . import graph" in init_nested and "-> graph   [lazy]" in out
+    assert "from . import render" in init_nested and "-> render   [lazy]" in out
 
     core_top, core_nested = top_level_and_nested_imports(PKG / "core.py")
     assert "from ." not in core_top + core_nested                # core imports nothing from the package
     assert re.search(r"^core:\n    -> numpy\n(?!    )", out, re.M)
 
     for module, names in (("functions", "Function"), ("gradcheck", "Variable, sum_to"),
-                          ("graph", "Constant, Variable")):
+                          ("graph", "Constant, Variable"), ("render", "Variable")):
         top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
         assert f"from .core import {names}" in top
         assert f"{module}:\n    -> core ({names})" in out
+    render_top, render_nested = top_level_and_nested_imports(PKG / "render.py")
+    assert "from .graph import get_dot_graph, graph_stats" in render_top
+    assert "render:\n    -> core (Variable)\n    -> graph (get_dot_graph, graph_stats)\n" in out
     graph_top, graph_nested = top_level_and_nested_imports(PKG / "graph.py")
-    assert "graphviz" not in graph_top and "import graphviz" in graph_nested
-    assert "-> graphviz   [lazy]" in out
-    # numpy is the only third-party package imported at load time
-    third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - {"core", "functions", "graph", "gradcheck"}
-    assert third_party == {"numpy"}
+    assert "graphviz" not in graph_top + graph_nested + render_top + render_nested   # dot runs as a program
+    # numpy is the only third-party package imported, and only at load time
+    modules = {"core", "functions", "graph", "gradcheck", "render"}
+    third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - modules
+    assert third_party == {"numpy"} and "-> numpy   [lazy]" not in out
 
 
 def test_import_tinypytorch_loads_only_the_core():

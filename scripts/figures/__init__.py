@@ -134,7 +134,10 @@ def run_listing(name: str) -> dict:
 
 
 def render_dot(dot: str, path) -> None:
-    """Render DOT text to an SVG file at ``path`` with the package's own renderer (``dot`` lookup, atomic write)."""
-    from tinypytorch.graph import render_dot as package_render_dot
+    """Draw DOT text as SVG into ``path``, the driver's temporary file (the driver moves it into place).
 
-    package_render_dot(dot, path)
+    The package draws it in memory, with its own ``dot`` lookup and time limit, and this writes the bytes.
+    """
+    from tinypytorch.render import Graph
+
+    Path(path).write_bytes(Graph.from_source(dot)._repr_svg_().encode("utf-8"))
