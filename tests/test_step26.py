@@ -173,7 +173,7 @@ def test_draw_section_writes_a_file(long_out):
 
 def test_figure_modules_draw_with_the_listing_functions():
     """One copy of the plotting code: the figure modules call the listing's functions, never contour()."""
-    for step in (26,):
+    for step in (26, 33):
         source = (ROOT / "scripts" / "figures" / f"step{step}.py").read_text(encoding="utf-8")
         assert ".contour(" not in source and "meshgrid" not in source, step
         assert "plot_contours" in source and "step26_long_runs.py" in source, step
