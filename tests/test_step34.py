@@ -63,6 +63,22 @@ def test_module_layout_listing_agrees_with_the_source():
     assert third_party == {"numpy"} and "-> numpy   [lazy]" not in out
 
 
+def test_engineering_detail_lives_in_the_api_docs_and_benchmarks():
+    """Step 34 teaches; the ast listing and the import measurement are on the API overview, the collector
+    notes at the end of the benchmarks page, and the chapter links to both."""
+    chapter = page_text(STEP)
+    api = (ROOT / "docs" / "api" / "index.md").read_text(encoding="utf-8")
+    bench = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    for listing in ("step34_module_layout.py", "step34_import_cost.py"):
+        assert listing not in chapter and f'--8<-- "docs/listings/{listing}' in api, listing
+    assert "api/index.md#layout" in chapter and "api/index.md#import-cost" in chapter
+    assert "## Modules and their imports {#layout}" in api and "## What an import loads {#import-cost}" in api
+    assert bench.rstrip().split("\n## ")[-1].startswith("Notes moved from Step 34 {#from-step34}")
+    assert "pauses the collector while it runs" in bench and "pauses the collector" not in chapter
+    assert chapter.count("benchmarks.md#from-step34") == 2 and "W3" not in chapter
+    assert "- Overview: api/index.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
 def test_import_tinypytorch_loads_only_the_core():
     out = run_listing("step34_import_cost.py")
     assert "import tinypytorch            loads tinypytorch, tinypytorch.core\n" in out
