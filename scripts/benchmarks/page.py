@@ -180,3 +180,13 @@ def evidence(report, wid, text, facts):
         return ""
     w = WORKLOADS[wid]
     return f"**{wid} — {w.short}** ({w.kind.shown(res['goal_value'])}; goal {w.goal.summary}). {fill(text, facts)}\n"
+
+
+def declaration(wid):
+    """A workload's declaration, as the source shows it (between its `# --8<-- [start:…]` markers)."""
+    source = (Path(__file__).with_name("workloads.py")).read_text(encoding="utf-8")
+    start, end = f"# --8<-- [start:{wid.lower()}]\n", f"# --8<-- [end:{wid.lower()}]"
+    if start not in source:
+        raise ValueError(f"workloads.py marks no declaration {wid}")
+    return "```python\n" + source.split(start, 1)[1].split(end, 1)[0].rstrip() + "\n```"
+
