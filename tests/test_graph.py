@@ -452,7 +452,7 @@ def test_docstrings_carry_step_keys_and_examples_pass(tmp_path, monkeypatch):
     for name in ("get_dot_graph", "plot_dot_graph", "Graph", "render_dot", "find_dot"):
         assert "Introduced in Step 25." in getattr(graph, name).__doc__, name
     for name in ("graph_stats", "GraphStats"):
-        assert "Introduced in Step 32." in getattr(graph, name).__doc__, name
+        assert "Introduced in Step 25 (a picture checked by counting)" in getattr(graph, name).__doc__, name
     monkeypatch.chdir(tmp_path)
     result = doctest.testmod(graph, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted >= 5
