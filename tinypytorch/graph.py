@@ -7,7 +7,7 @@ the same text on every run and every machine.
 
 `plot_dot_graph`, `render_dot` and `Graph` draw that text with the PyPI `graphviz` package and a `dot`
 program: a system Graphviz on PATH if there is one, else the pip-installable `graphviz-pure`
-(`pip install "tinypytorch[render]"`). Nothing heavy is imported until a picture is actually drawn.
+(from a clone of the repository: `pip install -e ".[render]"`). Nothing heavy is imported until a picture is drawn.
 
 `graph_stats` counts what a graph is made of (Step 32 watches the tanh derivative graphs grow).
 
