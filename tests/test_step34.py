@@ -187,6 +187,21 @@ def test_create_graph_cycle_and_cleargrad():
 
 # --- try it ------------------------------------------------------------------------------------------------------
 
+def test_pytorchs_warning_recommends_autograd_grad_first():
+    """What the page says PyTorch's create_graph warning recommends, against the recorded warning."""
+    import json
+
+    recorded = json.loads((ROOT / "docs/listings/pytorch/recorded.json").read_text(encoding="utf-8"))
+    warning = re.search(r"^warning: (.*)$", recorded["programs"]["step34_create_graph_cycle.py"]["stdout"],
+                        re.M).group(1)
+    first, then = warning.index("We recommend using autograd.grad"), warning.index("reset the .grad fields")
+    assert first < then
+    text = " ".join(page_text(STEP).split())
+    assert "Its first recommendation is not to make the cycle at all: `torch.autograd.grad(y, x, create_graph=True)`" \
+           " *returns* the gradient" in text
+    assert "Only where `backward` must be used does it recommend resetting `.grad` to `None` after use" in text
+
+
 def test_try_it_which_gradients_make_a_cycle():
     out = run_listing("step34_try_it.py")
     # sin: x.grad = cos(x) uses x; 3 * x: x.grad = 1 * 3, no path to x; exp: x.grad = 1 * y, y's creator holds x
