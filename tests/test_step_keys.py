@@ -27,6 +27,7 @@ RECAP = range(1, 25)
 TEXT_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps?\s+(\d\d)(?![\d,.]\d)"
                       r"(?:\s*(?:–|-|—|to|and)\s*(\d\d)(?![\d,.]\d))?")
 NAME_KEY = re.compile(r"\bstep(\d\d)(?=[-_.])")
+EXTERNAL_LINK = re.compile(r"\[[^\]]*\]\(https?://[^)]*\)|https?://\S+")
 
 
 def chapter_problem(n: int) -> str | None:
@@ -66,6 +67,7 @@ def collect_keys() -> dict[int, set[str]]:
         for m in NAME_KEY.finditer(path.name):
             used.setdefault(int(m[1]), set()).add(rel)
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = EXTERNAL_LINK.sub("", line)  # the book's own files (its steps/step35.py) are not our keys
             for m in TEXT_KEY.finditer(line):
                 for group in m.groups():
                     if group is not None:
@@ -110,6 +112,9 @@ def test_key_scanner_finds_keys() -> None:
     found = {int(g) for m in TEXT_KEY.finditer(text) for g in m.groups() if g}
     found |= {int(m[1]) for m in NAME_KEY.finditer(text)}
     assert found == {26, 29, 30, 31}
+    book = "[step35.py](https://github.com/o/r/blob/master/steps/step35.py) and Step 25"
+    assert {int(g) for m in TEXT_KEY.finditer(EXTERNAL_LINK.sub("", book)) for g in m.groups() if g} == {25}
+    assert not list(NAME_KEY.finditer(EXTERNAL_LINK.sub("", book)))
 
 
 # --- a name's key is the step that introduces it -------------------------------------------------------------
