@@ -15,7 +15,7 @@ removes ``*.svg`` files that no registered figure produces any more.
 
 A full build that succeeded leaves a stamp in the output folder: a digest of everything
 the figures are made from (the package, the figure modules, the listings, this script,
-the versions of Python, numpy, matplotlib and graphviz, and the ``dot`` program) and the
+the versions of Python, numpy, matplotlib and graphviz-pure, and the ``dot`` program) and the
 digest of every figure written. The next full build with the same inputs, whose figures
 are all still there, byte for byte, has nothing to do and says so; ``--force`` rebuilds.
 Exit status: 0 when every figure was built, 1 when any failed, 2 on bad usage.
@@ -118,13 +118,13 @@ def inputs_digest(figures_dir: Path) -> str:
     for path in dict.fromkeys(sources):  # a folder given twice counts once
         h.update(f"{path}\0{_sha256(path)}\n".encode())
     h.update(sys.version.encode())
-    for dist in ("numpy", "matplotlib", "graphviz", "graphviz-pure"):
+    for dist in ("numpy", "matplotlib", "graphviz-pure"):
         try:
             h.update(f"{dist}={importlib.metadata.version(dist)}\n".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f"{dist} absent\n".encode())
     try:
-        from tinypytorch.graph import find_dot
+        from tinypytorch.render import find_dot
         dot = Path(find_dot())
         h.update(f"dot={dot} {dot.stat().st_size} {dot.stat().st_mtime_ns}\n".encode())
     except Exception as exc:  # no dot at all: the graph figures will say so when they are built

@@ -28,7 +28,8 @@ CHAPTERS = {
     32: ("tanh: how higher-order graphs explode",
          {"step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
           "step32-tanh-graph-growth"}),
-    33: ("Double backprop: differentiating a gradient", {"step33-double-backprop-graph"}),
+    33: ("Double backprop: differentiating a gradient",
+         {"step33-double-backprop-graph", "step33-newton-rosenbrock"}),
     34: ("Structure and memory: modules, weakrefs, generations, retain_grad, no_grad",
          {"step34-module-diagram", "step34-memory-no-grad"}),
 }
@@ -36,7 +37,7 @@ CHAPTERS = {
 FIGURES = ROOT / "docs" / "figures"
 
 #: Pages besides docs/steps/stepNN.md that show a step's listings and figures.
-EXTRA_PAGES = {25: [RECAP]}
+EXTRA_PAGES = {25: [RECAP], 34: [ROOT / "docs" / "api" / "index.md"]}
 
 STEPS = [pytest.param(n, marks=getattr(pytest.mark, f"step{n}"), id=f"step{n}") for n in CHAPTERS]
 

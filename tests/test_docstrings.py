@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["tinypytorch.core", "tinypytorch.functions", "tinypytorch.gradcheck", "tinypytorch.graph",
-           "tinypytorch.utils"]
+           "tinypytorch.render", "tinypytorch.utils"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -192,6 +192,17 @@ def test_figure_names_must_match_their_module(tmp_path: Path) -> None:
     assert proc.returncode != 0 and "must be named 'step93-...'" in proc.stderr
 
 
+def test_run_listing_until_a_section_stops_where_the_page_does() -> None:
+    from scripts.figures import run_listing
+
+    g = run_listing("step29_create_graph.py", until="first")       # the state where Step 29's figure stands
+    assert float(g["x"].grad.data) == 24.0                           # f'(2) = 4*2**3 - 4*2, not yet f''(2) = 44
+    assert "forward" not in g                                        # the later sections did not run
+    assert float(run_listing("step29_create_graph.py")["x"].grad.data) == 44.0
+    with pytest.raises(ValueError, match=r"step29_create_graph\.py has no section 'firts'"):
+        run_listing("step29_create_graph.py", until="firts")
+
+
 def test_real_figures_rebuild_byte_identical(figures: Run, tmp_path: Path) -> None:
     """A second build of every site figure, in a fresh process, gives the same bytes."""
     proc = driver("--out", tmp_path)

@@ -1,16 +1,14 @@
-"""Tests for tinypytorch.graph: DOT text (golden files), rendering, Jupyter display, statistics.
+"""Tests for tinypytorch.graph, the lesson: DOT text (golden files), labels, `max_nodes`, statistics.
 
+Drawing pictures is tested in tests/test_render.py.
 Goldens live in tests/golden/*.dot. To regenerate them after a deliberate change, run
 `TINYPYTORCH_UPDATE_GOLDENS=1 pytest tests/test_graph.py`, then read the diff before committing.
-Render tests print which `dot` they used (see it with `pytest -s`).
 """
 
-import doctest
 import os
 import re
 import subprocess
 import sys
-import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -21,14 +19,12 @@ import tinypytorch
 import tinypytorch.functions as F
 import tinypytorch.graph as graph
 from tinypytorch import Function, Variable
-from tinypytorch.graph import (Graph, GraphStats, GraphvizNotFoundError, GraphvizRenderError, find_dot,
-                               get_dot_graph, graph_stats, plot_dot_graph, render_dot)
+from tinypytorch.graph import GraphStats, get_dot_graph, graph_stats
 
 pytestmark = pytest.mark.step25
 
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).resolve().parents[1]
-SVG_HEAD = b"<?xml"
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
 # ---------------------------------------------------------------------------------------------------------
@@ -102,14 +98,6 @@ def parse_dot(text):
 def tanh_grad2():
     ns = run_program("tanh_grad2")
     return ns["gx2"], ns
-
-
-@pytest.fixture
-def dot():
-    """The dot program the renders use; printed so `pytest -s` shows which one ran."""
-    path = find_dot()  # raises GraphvizNotFoundError, failing the test: the test environment must have one
-    print(f"\n[dot used: {path}]")
-    return path
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -277,188 +265,33 @@ def test_stats_grow_with_tanh_order():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Rendering
+# max_nodes: the part of a large graph nearest the output
 # ---------------------------------------------------------------------------------------------------------
 
-def goldstein_z():
-    x, y = Variable(np.array(1.0), name="x"), Variable(np.array(1.0), name="y")
-    z = goldstein(x, y)
-    z.name = "z"
-    return z
+def test_max_nodes_keeps_the_first_nodes_of_the_walk_and_says_so():
+    z = run_program("goldstein")["z"]
+    full_nodes, full_edges = parse_dot(get_dot_graph(z))
+    assert len(full_nodes) == 38 + 57
+    text = get_dot_graph(z, max_nodes=30)
+    nodes, edges = parse_dot(text)
+    assert nodes == {i: full_nodes[i] for i in map(str, range(30))}        # the same first 30 nodes
+    assert edges == [(a, b) for a, b in full_edges if int(a) < 30 and int(b) < 30]
+    assert text.endswith('label="the 30 nodes nearest the output, of 95 (max_nodes=30)"\n}\n')
+    # nothing is cut, nothing is said
+    assert get_dot_graph(z, max_nodes=95) == get_dot_graph(z) == (GOLDEN / "goldstein.dot").read_text()
 
 
-@pytest.mark.parametrize("ext, head", [("svg", SVG_HEAD), ("png", PNG_HEAD)])
-def test_plot_dot_graph_writes_image(tmp_path, dot, ext, head):
-    out = tmp_path / f"goldstein.{ext}"
-    g = plot_dot_graph(goldstein_z(), to_file=str(out))
-    assert out.read_bytes().startswith(head)
-    assert isinstance(g, Graph) and repr(g) == "<Graph: 38 functions, 57 variables>"
-    assert os.listdir(tmp_path) == [out.name]                     # no temporary file left behind
-
-
-def test_pdf_written_or_refused_clearly(tmp_path, dot):
-    out = tmp_path / "g.pdf"
-    z = goldstein_z()
-    try:
-        plot_dot_graph(z, to_file=out)
-    except GraphvizRenderError as exc:                           # graphviz-pure has no pdf writer (yet)
-        assert "graphviz-pure" in dot and ".svg" in str(exc)
-        assert os.listdir(tmp_path) == []
-    else:
-        assert out.read_bytes().startswith(b"%PDF")
-
-
-def test_dot_extension_needs_no_graphviz(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "graphviz", None)
-    ns = run_program("add")
-    plot_dot_graph(ns["y"], verbose=False, to_file=tmp_path / "sample.dot")
-    assert (tmp_path / "sample.dot").read_text() == ns["out"]
-
-
-def test_render_dot_hand_written(tmp_path, dot):
-    g = render_dot('digraph g {\n1 [label="x", color=orange, style=filled]\n2 [label="y"]\n1 -> 2\n}',
-                   tmp_path / "basics.svg")
-    svg = (tmp_path / "basics.svg").read_text()
-    assert svg.startswith("<?xml") and ">x</text>" in svg and ">y</text>" in svg
-    assert g._repr_svg_() == svg and repr(g).startswith("<Graph: DOT text")
-
-
-def test_paths_with_spaces_and_quotes(tmp_path, dot):
-    folder = tmp_path / "my graphs; $(touch pwned)"
-    folder.mkdir()
-    out = folder / "it's a \"graph\" & more.png"
-    plot_dot_graph(goldstein_z(), to_file=out)
-    assert out.read_bytes().startswith(PNG_HEAD)
-    assert sorted(os.listdir(folder)) == [out.name] and not (tmp_path / "pwned").exists()
-
-
-@pytest.mark.parametrize("name", ["graph.bmp", "graph.txt", "graph", "graph.png.exe"])
-def test_unsupported_extension_rejected_before_writing(tmp_path, monkeypatch, name):
-    def no_render(*args, **kwargs):
-        raise AssertionError("nothing may be rendered for a bad extension")
-    monkeypatch.setattr(graph, "_pipe", no_render)
-    z = goldstein_z()
-    with pytest.raises(ValueError, match="must end in one of"):
-        plot_dot_graph(z, to_file=tmp_path / name)
-    with pytest.raises(ValueError):
-        Graph(z).save(tmp_path / name)
-    with pytest.raises(ValueError):
-        render_dot("digraph g { x }", tmp_path / name)
-    assert os.listdir(tmp_path) == []
-
-
-def test_failed_render_leaves_no_file(tmp_path, dot):
-    with pytest.raises(GraphvizRenderError, match="syntax"):
-        render_dot("digraph g { x -> ", tmp_path / "broken.svg")
-    assert os.listdir(tmp_path) == []
-    # an existing file is kept whole when a new render fails
-    keep = tmp_path / "keep.svg"
-    keep.write_text("old")
-    with pytest.raises(GraphvizRenderError):
-        render_dot("digraph g { x -> ", keep)
-    assert keep.read_text() == "old" and os.listdir(tmp_path) == ["keep.svg"]
-
-
-def test_failure_while_writing_leaves_no_partial_file(tmp_path, dot, monkeypatch):
-    def failing_replace(src, dst):
-        raise OSError("disk full")
-    monkeypatch.setattr(graph.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
-        plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.png")
-    assert os.listdir(tmp_path) == []
-
-
-def test_no_dot_found_message(tmp_path, monkeypatch):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setattr(sysconfig, "get_path", lambda *args, **kwargs: str(empty))
-    with pytest.raises(GraphvizNotFoundError) as info:
-        plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.svg")
-    message = str(info.value)
-    print("\n" + message)
-    assert isinstance(info.value, RuntimeError)
-    for needle in ("apt install graphviz", "brew install graphviz", "winget", 'pip install "tinypytorch[render]"',
-                   "graphviz-pure", "get_dot_graph"):
-        assert needle in message
-    assert sorted(os.listdir(tmp_path)) == ["empty"]
-    assert "digraph" in Graph(goldstein_z()).source                 # the DOT text is still there
-
-
-def test_missing_graphviz_package_names_the_extra(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "graphviz", None)
-    with pytest.raises(ImportError, match=r"tinypytorch\[render\]"):
-        plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.svg")
-    assert os.listdir(tmp_path) == []
-
-
-def test_dot_binary_restored_after_render(tmp_path, dot):
-    from graphviz.backend import dot_command
-    before = dot_command.DOT_BINARY
-    render_dot("digraph g { x }", tmp_path / "a.svg")
-    with pytest.raises(GraphvizRenderError):
-        render_dot("digraph g { x -> ", tmp_path / "b.svg")
-    assert dot_command.DOT_BINARY is before
-
-
-def test_nothing_written_to_home(tmp_path, dot, monkeypatch):
-    home, out = tmp_path / "home", tmp_path / "out"
-    home.mkdir()
-    out.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    # a system Graphviz may let fontconfig cache fonts under ~/.cache: that is Graphviz's, not ours
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    z = goldstein_z()
-    plot_dot_graph(z, to_file=out / "g.png")
-    Graph(z)._repr_svg_()
-    assert list(home.iterdir()) == []
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "10", True])
+def test_max_nodes_must_be_a_positive_whole_number(bad):
+    with pytest.raises(ValueError, match="max_nodes must be a positive whole number"):
+        get_dot_graph(Variable(np.array(1.0)), max_nodes=bad)
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Jupyter, repr, import weight, docstrings
+# The book's Step 25 programs, end to end
 # ---------------------------------------------------------------------------------------------------------
 
-def test_jupyter_repr_is_svg(dot):
-    g = Graph(goldstein_z())
-    svg = g._repr_svg_()
-    assert svg.startswith("<?xml") and "<svg" in svg and ">Mul</text>" in svg
-    # bgcolor=transparent: no white page behind the graph (Graphviz writes a transparent polygon or none)
-    assert 'fill="white"' not in svg and 'fill="#ffffff"' not in svg
-    assert repr(g) == "<Graph: 38 functions, 57 variables>" and "\n" not in repr(g)
-    assert str(g) == g.source
-
-
-def test_ipython_displays_svg(dot):
-    formatters = pytest.importorskip("IPython.core.formatters")
-    data, _ = formatters.DisplayFormatter().format(Graph(goldstein_z()))
-    assert data["image/svg+xml"].startswith("<?xml")
-    assert data["text/plain"] == "<Graph: 38 functions, 57 variables>"
-
-
-def test_import_is_light():
-    code = ("import sys, tinypytorch, tinypytorch.graph\n"
-            "print(sorted(m for m in ('graphviz', 'IPython', 'matplotlib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
-def test_root_reexports():
-    assert tinypytorch.get_dot_graph is get_dot_graph
-    assert tinypytorch.plot_dot_graph is plot_dot_graph
-
-
-def test_docstrings_carry_step_keys_and_examples_pass(tmp_path, monkeypatch):
-    for name in ("get_dot_graph", "plot_dot_graph", "Graph", "render_dot", "find_dot"):
-        assert "Introduced in Step 25." in getattr(graph, name).__doc__, name
-    for name in ("graph_stats", "GraphStats"):
-        assert "Introduced in Step 25 (a picture checked by counting)" in getattr(graph, name).__doc__, name
-    monkeypatch.chdir(tmp_path)
-    result = doctest.testmod(graph, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted >= 5
-
-
-def test_blog_step25_examples(tmp_path, dot):
+def test_blog_step25_examples(tmp_path):
     """The blog's two Step 25 programs, with only the import changed, on a pip-only machine."""
     script = textwrap.dedent("""
         import numpy as np
@@ -495,3 +328,26 @@ def test_blog_step25_examples(tmp_path, dot):
     assert out.stdout == (GOLDEN / "add.dot").read_text() + "\n"
     assert (tmp_path / "goldstein.png").read_bytes().startswith(PNG_HEAD)
     assert sorted(os.listdir(tmp_path)) == ["goldstein.png", "sample.dot"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The module: import weight, the root re-export, step keys
+# ---------------------------------------------------------------------------------------------------------
+
+def test_graph_module_is_light_and_draws_nothing():
+    code = ("import sys, tinypytorch.graph\n"
+            "print(sorted(m for m in ('graphviz', 'IPython', 'matplotlib', 'tinypytorch.render')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert graph.__all__ == ["get_dot_graph", "graph_stats", "GraphStats"]
+
+
+def test_root_reexport():
+    assert tinypytorch.get_dot_graph is get_dot_graph
+
+
+def test_docstrings_carry_step_keys():
+    assert "Introduced in Step 25." in get_dot_graph.__doc__
+    for obj in (graph_stats, GraphStats):
+        assert "Introduced in Step 25 (a picture checked by counting)" in obj.__doc__

@@ -51,7 +51,7 @@ def test_root_exports_the_books_names():
 
 def test_the_books_utils_import_path():
     # the book writes `from dezero.utils import plot_dot_graph`; only the package name changes here
-    from tinypytorch import graph, gradcheck, utils
+    from tinypytorch import graph, gradcheck, render, utils
 
-    assert utils.plot_dot_graph is graph.plot_dot_graph and utils.get_dot_graph is graph.get_dot_graph
+    assert utils.plot_dot_graph is render.plot_dot_graph and utils.get_dot_graph is graph.get_dot_graph
     assert utils.numerical_grad is gradcheck.numerical_grad and utils.sum_to is tinypytorch.core.sum_to

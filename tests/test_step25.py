@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +32,11 @@ STEP = 25
     ("step25_dot_edge.dot", 2, 1, 0),
 ])
 def test_dot_basics_render_as_described(name, nodes, edges, boxes):
-    from tinypytorch.graph import Graph
+    from tinypytorch.render import Graph
 
     source = (LISTINGS / name).read_text(encoding="utf-8")
     assert source.startswith("digraph g {")
-    svg = Graph.from_source(source).pipe("svg").decode()
+    svg = Graph.from_source(source)._repr_svg_()
     assert svg.count('class="node"') == nodes
     assert svg.count('class="edge"') == edges
     assert source.count("shape=box") == boxes
@@ -75,7 +77,64 @@ def test_dot_from_scratch_matches_the_library_statement_for_statement():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Section 6: Goldstein-Price
+# Section 6: from DOT text to a picture, by hand
+# ---------------------------------------------------------------------------------------------------------
+
+def test_by_hand_listing_prints_what_the_page_says():
+    out = run_listing("step25_plot_by_hand.py").splitlines()
+    assert out[0] == "files: ['x0_plus_x1.dot', 'x0_plus_x1.svg']"
+    assert out[1] in ("drawn by: dot", "drawn by: graphviz-pure")
+    assert out[2] == "files: ['graph.svg', 'my graph.png']"      # the .dot file went with its folder
+    assert out[3] == "['dot', 'tmp_graph.dot', '-T', 'png', '-o', 'my', 'graph.png']"
+    assert shlex.split("dot tmp_graph.dot -T png -o my graph.png")[-2:] == ["my", "graph.png"]
+    page = page_text(STEP)
+    for section in ("by-hand", "plot", "use", "shell"):
+        assert f'--8<-- "docs/listings/step25_plot_by_hand.py:{section}"' in page
+    assert "`dot` receives `-o my` and a second input file, `graph.png`" in page
+
+
+@pytest.fixture
+def by_hand(tmp_path, monkeypatch):
+    """The listing's functions, with temporary files going to a folder of our own (to see what is left)."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    g = listing_globals("step25_plot_by_hand.py")
+    assert list(scratch.iterdir()) == []
+    return g, scratch
+
+
+def test_hand_made_plot_dot_graph_draws_the_graph_and_leaves_no_temp_file(by_hand, tmp_path):
+    g, scratch = by_hand
+    y = g["y"]
+    g["plot_dot_graph"](y, verbose=False, to_file=str(tmp_path / "a b.svg"))
+    g["plot_dot_graph"](y, verbose=False, to_file=str(tmp_path / "a.png"))
+    svg = (tmp_path / "a b.svg").read_text(encoding="utf-8")
+    assert svg.count('class="node"') == 4 and svg.count('class="edge"') == 3   # x0, x1, Add, y
+    for label in ("x0", "x1", "Add", "y"):
+        assert f">{label}</text>" in svg
+    assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert list(scratch.iterdir()) == []
+
+
+def test_hand_made_plot_dot_graph_fails_loudly(by_hand, tmp_path, monkeypatch):
+    import shutil
+
+    g, scratch = by_hand
+    if Path(g["dot_program"]()).name.startswith("graphviz-pure"):   # a system dot can write gif
+        with pytest.raises(subprocess.CalledProcessError):
+            g["plot_dot_graph"](g["y"], to_file=str(tmp_path / "graph.gif"))
+        assert not (tmp_path / "graph.gif").exists()
+    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
+    with pytest.raises(FileNotFoundError, match="pip install graphviz-pure"):
+        g["plot_dot_graph"](g["y"], to_file=str(tmp_path / "graph.svg"))
+    assert list(scratch.iterdir()) == [] and not (tmp_path / "graph.svg").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Section 7: Goldstein-Price
 # ---------------------------------------------------------------------------------------------------------
 
 def goldstein_by_hand(x, y):
@@ -168,7 +227,7 @@ def test_page_states_the_goldstein_numbers():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Section 7, pitfalls, try it
+# Section 8, pitfalls, try it
 # ---------------------------------------------------------------------------------------------------------
 
 def test_values_labels_and_jupyter_display():
@@ -293,7 +352,7 @@ def test_graphviz_pure_draws_svg_png_jpeg_but_not_pdf(tmp_path):
     import numpy as np
 
     from tinypytorch import Variable, plot_dot_graph
-    from tinypytorch.graph import GraphvizRenderError, find_dot
+    from tinypytorch.render import GraphvizRenderError, find_dot
 
     if "graphviz-pure" not in Path(find_dot()).name:
         pytest.skip("a system Graphviz is installed; it can write PDF")

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from helpers import run_listing as run_any_listing
+from helpers import LISTINGS, ROOT, run_listing as run_any_listing
 
 pytestmark = pytest.mark.step26
 STEP = 26
@@ -131,6 +131,54 @@ def test_path_shape_claims(reference):
     assert rosen(*reference[20]) < 1 < rosen(*reference[10])
 
 
+def listing_section(name: str, section: str) -> str:
+    """The text of one ``--8<-- [start:section]`` part of a listing: what the page shows and runs."""
+    text = (LISTINGS / name).read_text(encoding="utf-8")
+    return text.split(f"# --8<-- [start:{section}]\n", 1)[1].split(f"# --8<-- [end:{section}]", 1)[0]
+
+
+def test_plotting_functions_draw_what_the_page_says(page, reference):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    matplotlib.use("Agg")
+    g = {}
+    exec(listing_section("step26_long_runs.py", "plot"), g)   # the page runs exactly this section
+    fig = Figure()
+    ax = fig.subplots()
+    g["plot_contours"](ax, rosen)
+    g["plot_path"](ax, reference[:1_001], color="red")
+    contours = ax.collections[0]                                          # matplotlib's ContourSet
+    assert np.allclose(contours.levels, 10.0 ** np.linspace(-1, 3.5, 19))  # "from 0.1 to 10^{3.5}", log-spaced
+    xs, ys = ax.lines[0].get_data()
+    assert list(zip(xs, ys)) == reference[:1_001]
+    # the grid of 321 x 321 points over [-2, 2] x [-1, 3], values raised to at least 1e-3
+    calls = []
+    ax2 = Figure().subplots()
+    ax2.contour = lambda X0, X1, Y, **kw: calls.append((X0, X1, Y, kw))
+    g["plot_contours"](ax2, rosen)
+    X0, X1, Y, kw = calls[0]
+    assert X0.shape == X1.shape == (321, 321)
+    assert (X0.min(), X0.max(), X1.min(), X1.max()) == (-2.0, 2.0, -1.0, 3.0)
+    assert Y.min() == 1e-3 and rosen(1.0, 1.0) == 0 and kw["norm"].__class__.__name__ == "LogNorm"
+    for fragment in ("$321 \\times 321$", "from $0.1$ to $10^{3.5}$", "at least $10^{-3}$"):
+        assert fragment in page, fragment
+    for section in ("plot", "draw"):
+        assert f'--8<-- "docs/listings/step26_long_runs.py:{section}"' in page
+
+
+def test_draw_section_writes_a_file(long_out):
+    assert "file written: descent.png True" in long_out
+
+
+def test_figure_modules_draw_with_the_listing_functions():
+    """One copy of the plotting code: the figure modules call the listing's functions, never contour()."""
+    for step in (26, 33):
+        source = (ROOT / "scripts" / "figures" / f"step{step}.py").read_text(encoding="utf-8")
+        assert ".contour(" not in source and "meshgrid" not in source, step
+        assert "plot_contours" in source and "step26_long_runs.py" in source, step
+
+
 def test_update_line_in_place_and_rebinding(page):
     out = run_listing("step26_data_update.py")
     flat = " ".join(out.split())
@@ -142,30 +190,10 @@ def test_update_line_in_place_and_rebinding(page):
     assert "x1.data = array(1.6)" in out            # 2 - 0.001 * 400
 
 
-def accumulate_without_cleargrad(lr=0.001):
-    """Reference for the pitfall: each step uses the sum of all true gradients so far."""
-    x0, x1, s0, s1 = 0.0, 2.0, 0.0, 0.0
-    for i in range(1, 1001):
-        g0, g1 = grad(x0, x1)
-        s0, s1 = s0 + g0, s1 + g1
-        x0, x1 = x0 - lr * s0, x1 - lr * s1
-        if abs(x0) > 1e3:
-            return i, x0, x1, s0
-    return None
-
-
-def test_forgetting_cleargrad(page):
-    out = run_listing("step26_forgot_cleargrad.py")
-    assert "after one backward:  variable(-2.0) variable(400.0)" in out
-    assert "after two backwards: variable(-4.0) variable(800.0)" in out
-    step, x0, x1, g0 = accumulate_without_cleargrad()
-    assert step == 37 and x0 > 13_000
-    assert f"blown up after {step} steps" in out
-    last = [line for line in out.splitlines() if line.strip().startswith(f"{step} ")][0]
-    assert last.split()[:4] == [str(step), f"{x0:.4g}", f"{x1:.4g}", f"{g0:.4g}"]
-    rows = [line for line in out.splitlines() if re.match(r"\s*\d+\s", line)]
-    assert len(rows) == 8 and all(row.endswith("True") for row in rows)
+def test_forgetting_cleargrad_points_to_step30(page):
+    """The pitfall is explained (and its numbers computed) in Step 30, section 3; here it is named and linked."""
     assert "after 37 steps $x_0$ is above 13,000" in page
+    assert page.count("step30.md#cleargrad") == 2
 
 
 def test_try_it_lr_0002(page):

@@ -43,22 +43,42 @@ def test_module_layout_listing_agrees_with_the_source():
     assert len(names) == 8                                      # "imports eight names from core.py"
     assert f"-> core ({', '.join(names)})" in out
     assert "from . import graph" in init_nested and "-> graph   [lazy]" in out
+    assert "from . import render" in init_nested and "-> render   [lazy]" in out
 
     core_top, core_nested = top_level_and_nested_imports(PKG / "core.py")
     assert "from ." not in core_top + core_nested                # core imports nothing from the package
     assert re.search(r"^core:\n    -> numpy\n(?!    )", out, re.M)
 
     for module, names in (("functions", "Function"), ("gradcheck", "Variable, sum_to"),
-                          ("graph", "Constant, Variable")):
+                          ("graph", "Constant, Variable"), ("render", "Variable")):
         top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
         assert f"from .core import {names}" in top
         assert f"{module}:\n    -> core ({names})" in out
+    render_top, render_nested = top_level_and_nested_imports(PKG / "render.py")
+    assert "from .graph import get_dot_graph, graph_stats" in render_top
+    assert "render:\n    -> core (Variable)\n    -> graph (get_dot_graph, graph_stats)\n" in out
     graph_top, graph_nested = top_level_and_nested_imports(PKG / "graph.py")
-    assert "graphviz" not in graph_top and "import graphviz" in graph_nested
-    assert "-> graphviz   [lazy]" in out
-    # numpy is the only third-party package imported at load time
-    third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - {"core", "functions", "graph", "gradcheck"}
-    assert third_party == {"numpy"}
+    assert "graphviz" not in graph_top + graph_nested + render_top + render_nested   # dot runs as a program
+    # numpy is the only third-party package imported, and only at load time
+    modules = {"core", "functions", "graph", "gradcheck", "render"}
+    third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - modules
+    assert third_party == {"numpy"} and "-> numpy   [lazy]" not in out
+
+
+def test_engineering_detail_lives_in_the_api_docs_and_benchmarks():
+    """Step 34 teaches; the ast listing and the import measurement are on the API overview, the collector
+    notes at the end of the benchmarks page, and the chapter links to both."""
+    chapter = page_text(STEP)
+    api = (ROOT / "docs" / "api" / "index.md").read_text(encoding="utf-8")
+    bench = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    for listing in ("step34_module_layout.py", "step34_import_cost.py"):
+        assert listing not in chapter and f'--8<-- "docs/listings/{listing}' in api, listing
+    assert "api/index.md#layout" in chapter and "api/index.md#import-cost" in chapter
+    assert "## Modules and their imports {#layout}" in api and "## What an import loads {#import-cost}" in api
+    assert bench.rstrip().split("\n## ")[-1].startswith("Notes moved from Step 34 {#from-step34}")
+    assert "pauses the collector while it runs" in bench and "pauses the collector" not in chapter
+    assert chapter.count("benchmarks.md#from-step34") == 2 and "W3" not in chapter
+    assert "- Overview: api/index.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 
 def test_import_tinypytorch_loads_only_the_core():

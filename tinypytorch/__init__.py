@@ -12,8 +12,11 @@ __version__ = "0.3.0"
 
 
 def __getattr__(name):
-    # the graph module imports nothing heavy at load, but is only loaded when first asked for
-    if name in ("get_dot_graph", "plot_dot_graph"):
+    # the graph and render modules import nothing heavy at load, but are only loaded when first asked for
+    if name == "get_dot_graph":
         from . import graph
-        return getattr(graph, name)
+        return graph.get_dot_graph
+    if name == "plot_dot_graph":
+        from . import render
+        return render.plot_dot_graph
     raise AttributeError(f"module 'tinypytorch' has no attribute {name!r}")

@@ -1,30 +1,21 @@
-"""Pictures of computational graphs: DOT text, rendering through Graphviz, inline display, statistics.
+"""The lesson of Step 25: walk the graph behind a `Variable` and describe it as DOT text; count what it holds.
 
 `get_dot_graph` turns the graph behind a `Variable` into DOT text, the language of Graphviz. Variables are
 orange ellipses, Functions light-blue boxes, and arrows run input → function → output. Node ids are given
 in the order the graph is walked from the output (0, 1, 2, …), never `id()`, so the same program prints
 the same text on every run and every machine.
 
-`plot_dot_graph`, `render_dot` and `Graph` draw that text with the PyPI `graphviz` package and a `dot`
-program: a system Graphviz on PATH if there is one, else the pip-installable `graphviz-pure`
-(from a clone of the repository: `pip install -e ".[render]"`). Nothing heavy is imported until a picture is drawn.
-
 `graph_stats` counts what a graph is made of (Step 32 watches the tanh derivative graphs grow).
+
+Turning the text into a picture is the job of `tinypytorch.render` (`plot_dot_graph`, `Graph`).
 
 Introduced in Step 25.
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
-import os
-import pathlib
-import secrets
-import shutil
-import sysconfig
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,14 +24,7 @@ import numpy as np
 
 from .core import Constant, Variable
 
-__all__ = [
-    "get_dot_graph", "plot_dot_graph", "render_dot", "Graph", "graph_stats", "GraphStats", "find_dot",
-    "GraphvizNotFoundError", "GraphvizRenderError", "FORMATS",
-]
-
-#: File extensions `plot_dot_graph`, `render_dot` and `Graph.save` accept. `.dot`/`.gv` write the DOT text
-#: itself and need no Graphviz; the others are drawn by `dot` (graphviz-pure draws svg, png and jpg, not pdf).
-FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv")
+__all__ = ["get_dot_graph", "graph_stats", "GraphStats"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles. Fills are light with black text, edges mid-grey and the background transparent, so a picture
@@ -57,20 +41,6 @@ _FUNC = 'color=lightblue, style=filled, shape=box'
 _GRAD_VAR = 'color=darkorange, fillcolor="#ffe2b8", style="filled,dashed"'
 _GRAD_FUNC = 'color=steelblue, fillcolor="#dcefff", style="filled,dashed", shape=box'
 _GRAD_EDGE = ' [style=dashed]'
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """No `dot` program was found to draw a graph (neither a system Graphviz nor graphviz-pure).
-
-    Introduced in Step 25.
-    """
-
-
-class GraphvizRenderError(RuntimeError):
-    """`dot` ran but could not draw the graph (a DOT syntax error, or a format this `dot` cannot write).
-
-    Introduced in Step 25.
-    """
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -183,9 +153,10 @@ def _var_label(v, verbose, values):
     return label
 
 
-def _dot_text(walk, verbose, values, mark_backward):
+def _dot_text(walk, verbose, values, mark_backward, max_nodes=None):
+    shown = len(walk.nodes) if max_nodes is None else min(max_nodes, len(walk.nodes))
     lines = [_HEADER]
-    for i, node in enumerate(walk.nodes):
+    for i, node in enumerate(walk.nodes[:shown]):
         if isinstance(node, Variable):
             grad_node = mark_backward and node.creator is not None and _from_backward(node.creator)
             style = _GRAD_VAR if grad_node else _VAR
@@ -195,13 +166,17 @@ def _dot_text(walk, verbose, values, mark_backward):
             label = type(node).__name__
         lines.append(f"{i} [label={_quote(label)}, {style}]\n")
     for src, dst, dashed in walk.edges:
-        lines.append(f"{src} -> {dst}{_GRAD_EDGE if dashed and mark_backward else ''}\n")
+        if src < shown and dst < shown:
+            lines.append(f"{src} -> {dst}{_GRAD_EDGE if dashed and mark_backward else ''}\n")
+    if shown < len(walk.nodes):  # say what was left out, under the picture
+        caption = f"the {shown} nodes nearest the output, of {len(walk.nodes)} (max_nodes={max_nodes})"
+        lines.append(f"label={_quote(caption)}\n")
     lines.append("}\n")
     return "".join(lines)
 
 
 def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
-                  mark_backward: bool = True) -> str:
+                  mark_backward: bool = True, max_nodes: int | None = None) -> str:
     """Return the DOT text of the computational graph that produced `output`.
 
     Variables are orange filled ellipses labelled by name; with `verbose` the label adds shape and dtype,
@@ -223,11 +198,18 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
         values: add each variable's value (`data: …`) and, when it has one, its gradient (`grad: …`).
         mark_backward: draw the nodes that `backward(create_graph=True)` recorded (Step 29) with a paler
             fill, a dashed outline and dashed arrows, so the gradient graph stands out from the forward one.
+        max_nodes: keep only the first `max_nodes` nodes of the walk, the part nearest the output, and
+            say under the picture how many there were. Thousands of nodes are slow to lay out and
+            unreadable; this draws the end of such a graph quickly. `None` keeps every node.
 
     Returns:
         The DOT text, ending in a newline.
 
-    Example:
+    Raises:
+        TypeError: `output` is not a Variable or a list of them.
+        ValueError: an empty list, or a `max_nodes` that is not a positive whole number.
+
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x0 = Variable(np.array(1.0), name="x0")
@@ -247,8 +229,16 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
         3 -> 1
         1 -> 0
         }
+
+        With `max_nodes=2` only `y` and `Add` are kept, and a caption says so:
+
+        >>> print(get_dot_graph(y, verbose=False, max_nodes=2).splitlines()[-2])
+        label="the 2 nodes nearest the output, of 4 (max_nodes=2)"
     """
-    return _dot_text(_Walk(_as_outputs(output)), verbose, values, mark_backward)
+    outputs = _as_outputs(output)
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"max_nodes must be a positive whole number (or None for every node), got {max_nodes!r}")
+    return _dot_text(_Walk(outputs), verbose, values, mark_backward, max_nodes)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -312,7 +302,7 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
     Returns:
         A `GraphStats`.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x = Variable(np.array(2.0))
@@ -333,281 +323,3 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
         n_backward_functions=sum(_from_backward(f) for f in funcs),
         depth=_depth(walk, outputs),
     )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Rendering: one path for every picture (find dot, run it in memory through graphviz, write atomically)
-# ---------------------------------------------------------------------------------------------------------
-
-_NOT_FOUND = """\
-No Graphviz `dot` program was found, so the graph cannot be drawn. Get one either way:
-  - a system Graphviz: `sudo apt install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS),
-    `winget install graphviz` or `choco install graphviz` (Windows);
-  - or from pip alone: pip install "tinypytorch[render]"   (or: pip install graphviz graphviz-pure)
-The DOT text is still available without Graphviz: get_dot_graph(y), or Graph(y).source."""
-
-_DOT_LOCK = threading.Lock()
-
-
-def _script_dirs():
-    """Where pip puts executables for this interpreter (a venv that is not activated is not on PATH)."""
-    dirs = []
-    for scheme in (None, f"{os.name}_user"):
-        with contextlib.suppress(KeyError, ValueError):
-            path = sysconfig.get_path("scripts") if scheme is None else sysconfig.get_path("scripts", scheme)
-            if path and path not in dirs:
-                dirs.append(path)
-    return dirs
-
-
-def find_dot() -> str:
-    """Return the path of the `dot` program that drawing will use.
-
-    A Graphviz `dot` on PATH comes first; otherwise the `graphviz-pure` executable, looked up on PATH and
-    next to the running Python (so an unactivated virtual environment works too).
-
-    Introduced in Step 25.
-
-    Returns:
-        The absolute path of the program, as a string.
-
-    Raises:
-        GraphvizNotFoundError: neither was found; the message names both ways to get one.
-
-    Example:
-        >>> import os
-        >>> os.path.basename(find_dot()).split(".")[0] in ("dot", "graphviz-pure")  # doctest: +SKIP
-        True
-    """
-    dot = shutil.which("dot")
-    if dot:
-        return os.path.abspath(dot)
-    search = os.pathsep.join([os.environ.get("PATH", ""), *_script_dirs()])
-    pure = shutil.which("graphviz-pure", path=search)
-    if pure:
-        return os.path.abspath(pure)
-    raise GraphvizNotFoundError(_NOT_FOUND)
-
-
-def _import_graphviz():
-    try:
-        import graphviz
-        from graphviz.backend import dot_command  # noqa: F401  (where DOT_BINARY lives)
-    except ImportError as exc:
-        raise ImportError(
-            'drawing a graph needs the PyPI package "graphviz": pip install "tinypytorch[render]" '
-            "(it also brings graphviz-pure, a `dot` program). get_dot_graph() works without it.") from exc
-    return graphviz
-
-
-def _output_format(to_file):
-    """The format named by `to_file`'s extension; ValueError (before anything is written) if unsupported."""
-    ext = os.path.splitext(os.fspath(to_file))[1].lower().lstrip(".")
-    if ext not in FORMATS:
-        shown = ", ".join("." + f for f in FORMATS)
-        what = f"extension .{ext}" if ext else "no extension"
-        raise ValueError(f"cannot write {os.fspath(to_file)!r}: {what}; the file name must end in one of {shown}")
-    return "jpeg" if ext == "jpg" else ext
-
-
-def _pipe(source, fmt):
-    """Draw DOT `source` as `fmt` in memory and return the bytes."""
-    if fmt in ("dot", "gv"):
-        return source.encode("utf-8")
-    graphviz = _import_graphviz()
-    from graphviz.backend import dot_command
-    exe = find_dot()
-    with _DOT_LOCK:  # point graphviz at the chosen dot for this call only, then put back what was there
-        saved = dot_command.DOT_BINARY
-        dot_command.DOT_BINARY = pathlib.Path(exe)
-        try:
-            return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
-        except graphviz.ExecutableNotFound as exc:
-            raise GraphvizNotFoundError(_NOT_FOUND) from exc
-        except graphviz.CalledProcessError as exc:
-            stderr = (exc.stderr or b"").decode("utf-8", "replace").strip()
-            hint = ""
-            if "not recognized" in stderr:
-                hint = (f"\nThis `dot` ({exe}) cannot write {fmt}: save as .svg or .png instead, "
-                        f"or install a system Graphviz (see find_dot).")
-            raise GraphvizRenderError(f"`dot` failed to draw the graph as {fmt}: {stderr}{hint}") from exc
-        finally:
-            dot_command.DOT_BINARY = saved
-
-
-def _write_atomic(path, data):
-    """Write `data` to `path` via a temporary file in the same directory, so a failure leaves no partial file."""
-    path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _render_to_file(source, to_file):
-    """The one rendering path: check the extension, draw in memory, write atomically. Returns the bytes."""
-    fmt = _output_format(to_file)
-    data = _pipe(source, fmt)
-    _write_atomic(to_file, data)
-    return data
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The public drawing API
-# ---------------------------------------------------------------------------------------------------------
-
-class Graph:
-    """A drawable computational graph: DOT text that shows itself as SVG in Jupyter.
-
-    `Graph(y)` takes a snapshot of the graph behind `y` (it keeps the text, not the Variables). In a
-    notebook, evaluating it draws the graph inline; in a terminal its repr is one short line. `print(g)`
-    prints the DOT text.
-
-    Introduced in Step 25.
-
-    Args:
-        output: a Variable, or a list of Variables.
-        verbose: as for `get_dot_graph`.
-        values: as for `get_dot_graph`.
-        mark_backward: as for `get_dot_graph`.
-
-    Attributes:
-        source: the DOT text.
-
-    Example:
-        >>> import numpy as np
-        >>> from tinypytorch import Variable
-        >>> x = Variable(np.array(1.0), name="x")
-        >>> g = Graph(x * x + 1)
-        >>> g
-        <Graph: 2 functions, 4 variables>
-        >>> g.save("square.svg")  # doctest: +SKIP
-        PosixPath('square.svg')
-    """
-
-    def __init__(self, output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
-                 mark_backward: bool = True):
-        walk = _Walk(_as_outputs(output))
-        self.source = _dot_text(walk, verbose, values, mark_backward)
-        n_vars = len(walk.variables())
-        self._summary = f"{len(walk.nodes) - n_vars} functions, {n_vars} variables"
-        self._svg = None
-
-    @classmethod
-    def from_source(cls, source: str) -> Graph:
-        """A `Graph` for DOT text written by hand, e.g. `Graph.from_source("digraph g { x -> y }")`."""
-        self = cls.__new__(cls)
-        self.source = str(source)
-        self._summary = f"DOT text, {len(self.source)} characters"
-        self._svg = None
-        return self
-
-    def __repr__(self):
-        return f"<Graph: {self._summary}>"
-
-    def __str__(self):
-        return self.source
-
-    def pipe(self, format: str = "svg") -> bytes:
-        """Draw the graph in memory and return the bytes (`format`: one of `FORMATS`, without the dot)."""
-        return _pipe(self.source, _output_format("graph." + format))
-
-    def save(self, to_file: str | os.PathLike) -> pathlib.Path:
-        """Draw the graph to `to_file`; the format comes from its extension (see `FORMATS`).
-
-        Raises:
-            ValueError: unsupported extension (nothing is written).
-            GraphvizNotFoundError: no `dot` program (nothing is written).
-            GraphvizRenderError: `dot` failed (nothing is written).
-
-        Returns:
-            `to_file` as a `pathlib.Path`.
-        """
-        data = _render_to_file(self.source, to_file)
-        if _output_format(to_file) == "svg":
-            self._svg = data.decode("utf-8")
-        return pathlib.Path(to_file)
-
-    def _repr_svg_(self) -> str:
-        """Jupyter's hook: the graph as SVG text, drawn once and cached."""
-        if self._svg is None:
-            self._svg = self.pipe("svg").decode("utf-8")
-        return self._svg
-
-
-def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
-                   to_file: str | os.PathLike = "graph.png", *, values: bool = False,
-                   mark_backward: bool = True) -> Graph:
-    """Draw the graph that produced `output` to an image file and return it as a `Graph`.
-
-    The format comes from the extension of `to_file` (`.png`, `.svg`, `.pdf`, `.jpg`; `.dot`/`.gv` write
-    the DOT text). `dot` is a system Graphviz if one is on PATH, else `graphviz-pure` from
-    `pip install "tinypytorch[render]"`. The file is written whole or not at all; no shell is involved, so
-    any file name works, and nothing is written anywhere else (the book wrote to `~/.dezero`; we do not).
-
-    Introduced in Step 25.
-
-    Args:
-        output: a Variable, or a list of Variables.
-        verbose: add shape and dtype to variable labels (see `get_dot_graph`).
-        to_file: where to write the picture.
-        values: show values and gradients in the labels (see `get_dot_graph`).
-        mark_backward: style the nodes recorded by `backward(create_graph=True)` (see `get_dot_graph`).
-
-    Returns:
-        A `Graph`: it shows itself inline in Jupyter and prints as one short line in a terminal.
-
-    Raises:
-        ValueError: unsupported extension, raised before anything is written.
-        GraphvizNotFoundError: no `dot` program; the message says how to get one.
-        GraphvizRenderError: `dot` could not draw this format (graphviz-pure has no pdf).
-        ImportError: the `graphviz` package is missing (`pip install "tinypytorch[render]"`).
-
-    Example:
-        >>> import numpy as np
-        >>> from tinypytorch import Variable
-        >>> x = Variable(np.array(1.0), name="x")
-        >>> y = Variable(np.array(1.0), name="y")
-        >>> z = (x + y) ** 2
-        >>> plot_dot_graph(z, to_file="z.png")  # doctest: +SKIP
-        <Graph: 2 functions, 3 variables>
-    """
-    _output_format(to_file)  # reject a bad extension before walking or drawing anything
-    graph = Graph(output, verbose, values=values, mark_backward=mark_backward)
-    graph.save(to_file)
-    return graph
-
-
-def render_dot(dot_text: str, to_file: str | os.PathLike) -> Graph:
-    """Draw hand-written DOT text to a file, with the same `dot` lookup and all-or-nothing write.
-
-    Step 25 draws its DOT basics figures (nodes, attributes, an edge) with it.
-
-    Introduced in Step 25.
-
-    Args:
-        dot_text: DOT source, e.g. `'digraph g { x y }'`.
-        to_file: where to write the picture; the format comes from its extension (see `FORMATS`).
-
-    Returns:
-        A `Graph` of `dot_text` (it shows itself inline in Jupyter).
-
-    Raises:
-        ValueError: unsupported extension, raised before anything is written.
-        GraphvizNotFoundError: no `dot` program; the message says how to get one.
-        GraphvizRenderError: `dot` rejected the text (e.g. a syntax error); nothing is written.
-
-    Example:
-        >>> render_dot('digraph g { 1 [label="x", color=orange, style=filled] }', "x.svg")  # doctest: +SKIP
-        <Graph: DOT text, 55 characters>
-    """
-    graph = Graph.from_source(dot_text)
-    graph.save(to_file)
-    return graph

@@ -14,7 +14,7 @@ print(get_dot_graph(y, verbose=False, values=True), end="")
 # --8<-- [end:values]
 
 # --8<-- [start:jupyter]
-from tinypytorch.graph import Graph
+from tinypytorch.render import Graph
 
 g = Graph(y, verbose=False, values=True)
 print(repr(g))             # in a terminal: one short line

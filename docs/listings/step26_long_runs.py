@@ -1,7 +1,7 @@
 """Step 26: one run of 50,000 steps, read at 1,000, 10,000 and 50,000.
 
-The figures of Step 26 (scripts/figures/step26.py) draw the `path`
-this program computes.
+The figures of Steps 26 and 33 (scripts/figures/) draw with the functions
+of the `plot` section; those of Step 26 draw the `path` computed here.
 """
 # --8<-- [start:descent]
 import numpy as np
@@ -56,3 +56,46 @@ print(f"(1 - lr * lambda_min) ** 40,000:            "
 p0, p1 = path[9_999]
 print(f"after 9,999 steps: x0 = {p0:.8f}, x1 = {p1:.8f}")
 # --8<-- [end:off-by-one]
+
+# --8<-- [start:plot]
+import numpy as np
+from matplotlib.colors import LogNorm
+
+
+def plot_contours(ax, f, x0_lim=(-2.0, 2.0), x1_lim=(-1.0, 3.0),
+                  levels=np.logspace(-1, 3.5, 19)):
+    """Contour lines of f(x0, x1) at `levels`, spaced evenly in log scale."""
+    X0, X1 = np.meshgrid(np.linspace(*x0_lim, 321), np.linspace(*x1_lim, 321))
+    Y = f(X0, X1)                        # f computes on whole arrays too
+    Y = np.maximum(Y, levels[0] / 100)   # a log scale cannot show 0
+    ax.contour(X0, X1, Y, levels=levels, norm=LogNorm(), cmap="viridis",
+               linewidths=0.8)
+
+
+def plot_path(ax, path, **style):
+    """The points of `path`, a list of (x0, x1), joined by a line."""
+    points = np.asarray(path)
+    ax.plot(points[:, 0], points[:, 1], **style)
+# --8<-- [end:plot]
+
+# --8<-- [start:draw]
+import pathlib
+import tempfile
+
+from matplotlib.figure import Figure
+
+fig = Figure(figsize=(6, 5.5))
+ax = fig.subplots()
+plot_contours(ax, rosenbrock)
+plot_path(ax, path[:1_001], color="red", label="steps 0 to 1,000")
+plot_path(ax, path[1_000:], color="darkorange", label="steps 1,000 to 50,000")
+ax.plot(1.0, 1.0, "*", color="gold", markeredgecolor="black", markersize=16)
+ax.set_xlabel("$x_0$")
+ax.set_ylabel("$x_1$")
+ax.set_aspect("equal")
+ax.legend(loc="upper left")
+with tempfile.TemporaryDirectory() as folder:
+    to_file = pathlib.Path(folder) / "descent.png"
+    fig.savefig(to_file)
+    print("file written:", to_file.name, to_file.stat().st_size > 0)
+# --8<-- [end:draw]

@@ -14,12 +14,3 @@ x.cleargrad()
 gx.backward()       # no path from gx back to x: nothing flows into x
 print("d2y/dx2 =", x.grad)
 # --8<-- [end:zero]
-
-# --8<-- [start:forgot]
-x = Variable(np.array(2.0))
-y = 3 * x
-y.backward(create_graph=True)
-gx = x.grad
-gx.backward()       # forgot x.cleargrad(): x.grad still holds dy/dx
-print("d2y/dx2 without cleargrad reads", x.grad)
-# --8<-- [end:forgot]

@@ -1,5 +1,5 @@
 """Step 31: three mistakes, and what each one prints."""
-# --8<-- [start:no_cleargrad]
+# --8<-- [start:no_create_graph]
 import numpy as np
 
 import tinypytorch.functions as F
@@ -7,16 +7,6 @@ from tinypytorch import Variable
 
 right = -np.sin(1.0)  # the second derivative of sin at x = 1
 
-x = Variable(np.array(1.0))
-y = F.sin(x)
-y.backward(create_graph=True)
-gx = x.grad
-gx.backward(create_graph=True)  # no x.cleargrad(): cos(1) + (-sin(1))
-print(f"without cleargrad:    {float(x.grad.data):+.6f}"
-      f"  (right: {right:+.6f})")
-# --8<-- [end:no_cleargrad]
-
-# --8<-- [start:no_create_graph]
 x = Variable(np.array(1.0))
 y = F.sin(x)
 y.backward()                    # no create_graph=True: x.grad is bare

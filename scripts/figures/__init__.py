@@ -42,7 +42,6 @@ import contextlib
 import io
 import os
 import re
-import runpy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -127,14 +126,30 @@ def save_svg(fig, path, **kwargs) -> None:
         plt.close(fig)
 
 
-def run_listing(name: str) -> dict:
-    """Run ``docs/listings/<name>`` with its printed output silenced and return its globals."""
+def run_listing(name: str, until: str | None = None) -> dict:
+    """Run ``docs/listings/<name>`` with its printed output silenced and return its globals.
+
+    With ``until``, run the listing only up to the end of its snippet section of that name (the line
+    ``# --8<-- [end:<until>]``): the state the page has shown at that point, for a figure placed there.
+    """
+    path = LISTINGS / name
+    code = path.read_text(encoding="utf-8")
+    if until is not None:
+        marker = f"# --8<-- [end:{until}]"
+        if marker not in code:
+            raise ValueError(f"{path} has no section {until!r} (no line {marker!r})")
+        code = code[:code.index(marker)]
+    namespace = {"__name__": "__figure__", "__file__": str(path)}
     with contextlib.redirect_stdout(io.StringIO()):
-        return runpy.run_path(str(LISTINGS / name), run_name="__figure__")
+        exec(compile(code, str(path), "exec"), namespace)
+    return namespace
 
 
 def render_dot(dot: str, path) -> None:
-    """Render DOT text to an SVG file at ``path`` with the package's own renderer (``dot`` lookup, atomic write)."""
-    from tinypytorch.graph import render_dot as package_render_dot
+    """Draw DOT text as SVG into ``path``, the driver's temporary file (the driver moves it into place).
 
-    package_render_dot(dot, path)
+    The package draws it in memory, with its own ``dot`` lookup and time limit, and this writes the bytes.
+    """
+    from tinypytorch.render import Graph
+
+    Path(path).write_bytes(Graph.from_source(dot)._repr_svg_().encode("utf-8"))

@@ -1,35 +1,29 @@
 """Figures of Step 25 (visualising the computational graph) and of the recap page.
 
-Every picture is DOT text rendered by `tinypytorch.graph.render_dot`: the hand-written DOT files the chapter
-shows, the graphs the chapter's listings build, and the recap's diagram of the Variable/Function core.
+Every picture is DOT text drawn by `render_dot`: the hand-written DOT files the chapter shows, the graphs
+the chapter's listings build, and the recap's diagram of the Variable/Function core.
 """
 
 from __future__ import annotations
 
-from scripts.figures import LISTINGS, figure, run_listing
-
-
-def _render(dot_text: str, path) -> None:
-    from tinypytorch.graph import render_dot
-
-    render_dot(dot_text, path)
+from scripts.figures import LISTINGS, figure, render_dot, run_listing
 
 
 # --- DOT basics: the three hand-written files the chapter shows, rendered as they are ---------------------
 
 @figure("step25-dot-nodes")
 def dot_nodes(path):
-    _render((LISTINGS / "step25_dot_nodes.dot").read_text(), path)
+    render_dot((LISTINGS / "step25_dot_nodes.dot").read_text(), path)
 
 
 @figure("step25-dot-attributes")
 def dot_attributes(path):
-    _render((LISTINGS / "step25_dot_attributes.dot").read_text(), path)
+    render_dot((LISTINGS / "step25_dot_attributes.dot").read_text(), path)
 
 
 @figure("step25-dot-edge")
 def dot_edge(path):
-    _render((LISTINGS / "step25_dot_edge.dot").read_text(), path)
+    render_dot((LISTINGS / "step25_dot_edge.dot").read_text(), path)
 
 
 # --- graphs built by the chapter's listings ----------------------------------------------------------------
@@ -37,7 +31,7 @@ def dot_edge(path):
 @figure("step25-x0-plus-x1")
 def x0_plus_x1(path):
     g = run_listing("step25_x0_plus_x1.py")
-    _render(g["txt"], path)
+    render_dot(g["txt"], path)
 
 
 @figure("step25-goldstein")
@@ -45,7 +39,7 @@ def goldstein(path):
     from tinypytorch import get_dot_graph
 
     g = run_listing("step25_goldstein.py")
-    _render(get_dot_graph(g["z"], verbose=False), path)
+    render_dot(get_dot_graph(g["z"], verbose=False), path)
 
 
 @figure("step25-values")
@@ -53,7 +47,7 @@ def values(path):
     from tinypytorch import get_dot_graph
 
     g = run_listing("step25_values.py")
-    _render(get_dot_graph(g["y"], verbose=False, values=True), path)
+    render_dot(get_dot_graph(g["y"], verbose=False, values=True), path)
 
 
 # --- the recap's diagram: who holds whom in the graph of y = a^2 + a^2, a = x^2 -----------------------------
@@ -102,4 +96,4 @@ def _core_dot(variables: dict) -> str:
 @figure("step25-recap-core")
 def recap_core(path):
     g = run_listing("step25_recap_generations.py")
-    _render(_core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")}), path)
+    render_dot(_core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")}), path)

@@ -1,7 +1,8 @@
 """Figures of Step 26 (gradient descent on the Rosenbrock function).
 
 Both figures draw the path that docs/listings/step26_long_runs.py computes with TinyPytorch (50,000 steps
-from (0, 2), lr = 0.001). The run takes several seconds, so it is made once and shared.
+from (0, 2), lr = 0.001), with the listing's own plotting functions (its `plot` section, shown on the
+page). The run takes several seconds, so it is made once and shared.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ CHECKPOINTS = (1_000, 10_000, 50_000)
 
 @functools.lru_cache(maxsize=1)
 def _long_run():
-    """(path, rosenbrock) from the listing: path[n] is the point after n steps."""
-    g = run_listing("step26_long_runs.py")
-    return g["path"], g["rosenbrock"]
+    """The listing's globals: `path` (path[n] is the point after n steps), `rosenbrock`, and the plotting
+    functions `plot_contours` and `plot_path`."""
+    return run_listing("step26_long_runs.py")
 
 
 def _thin(points, every):
@@ -36,13 +37,12 @@ SEGMENTS = (  # (first step, last step, colour, label)
 )
 
 
-def _draw_path(ax, points, ms, star):
-    import numpy as np
-
+def _draw_path(ax, run, ms, star):
+    points, plot_path = run["path"], run["plot_path"]
     for lo, hi, colour, label in SEGMENTS:
         part = points[lo: hi + 1]
-        seg = np.array(_thin(part, 50) if lo == 0 else part[::10] + [part[-1]])
-        ax.plot(seg[:, 0], seg[:, 1], "-", color=colour, lw=2.0, label=label)
+        plot_path(ax, _thin(part, 50) if lo == 0 else part[::10] + [part[-1]],
+                  color=colour, lw=2.0, label=label)
     for (lo, hi, colour, _), marker in zip(SEGMENTS, "os^"):
         ax.plot(*points[hi], marker, color=colour, mec="black", ms=ms, zorder=5)
     ax.plot(1.0, 1.0, "*", color="gold", mec="black", ms=star, zorder=4)
@@ -52,19 +52,17 @@ def _draw_path(ax, points, ms, star):
 def rosenbrock_descent(path):
     import matplotlib.pyplot as plt
     import numpy as np
-    from matplotlib.colors import LogNorm
 
-    points, rosenbrock = _long_run()
-    X0, X1 = np.meshgrid(np.linspace(-2.0, 2.0, 321), np.linspace(-1.0, 3.0, 321))
-    Y = np.maximum(rosenbrock(X0, X1), 1e-3)  # the minimum is 0: keep the log colour scale finite
+    run = _long_run()
+    points, rosenbrock, plot_contours = run["path"], run["rosenbrock"], run["plot_contours"]
 
     fig, ax = plt.subplots(figsize=(7.2, 6.6), facecolor="white")
     ax.set_facecolor("white")
-    ax.contour(X0, X1, Y, levels=np.logspace(-1, 3.5, 19), norm=LogNorm(), cmap="viridis",
-               linewidths=0.8)
-    _draw_path(ax, points, ms=7, star=16)
+    plot_contours(ax, rosenbrock)
+    _draw_path(ax, run, ms=7, star=16)
     ax.plot(*points[0], "o", color="black", ms=6)
-    ax.annotate("start (0, 2)", points[0], textcoords="offset points", xytext=(8, 4), fontsize=10)
+    ax.annotate("start (0, 2)", points[0], textcoords="offset points", xytext=(-8, 4), ha="right",
+                fontsize=10)
     p0, p1 = points[1_000]
     ax.annotate(f"after 1,000 steps\n({p0:.4f}, {p1:.4f})", (p0, p1), textcoords="offset points",
                 xytext=(10, -26), fontsize=9, color=SEGMENTS[0][2])
@@ -77,13 +75,13 @@ def rosenbrock_descent(path):
     ax.legend(loc="upper left", fontsize=9, framealpha=0.95)
     ax.set_title("Gradient descent on the Rosenbrock function, lr = 0.001", fontsize=12)
 
-    # the ends of the 10,000- and 50,000-step paths are too close to (1, 1) to see: zoom in
+    # the ends of the 10,000- and 50,000-step paths are too close to (1, 1) to see: zoom in. The inset
+    # sits above and to the right of the minimum, where the path never goes, so that the two lines
+    # from the zoomed square run a short way up to the inset's lower corners.
     lo0, hi0, lo1, hi1 = 0.955, 1.01, 0.91, 1.02
-    inset = ax.inset_axes([0.05, 0.05, 0.42, 0.40])  # lower left: the path never goes there
-    z0, z1 = np.meshgrid(np.linspace(lo0, hi0, 120), np.linspace(lo1, hi1, 120))
-    inset.contour(z0, z1, np.maximum(rosenbrock(z0, z1), 1e-9), levels=np.logspace(-7, -2, 11),
-                  norm=LogNorm(), cmap="viridis", linewidths=0.6)
-    _draw_path(inset, points, ms=7, star=9)
+    inset = ax.inset_axes([0.58, 0.6, 0.39, 0.37])
+    plot_contours(inset, rosenbrock, (lo0, hi0), (lo1, hi1), levels=np.logspace(-7, -2, 11))
+    _draw_path(inset, run, ms=7, star=9)
     for n, dy in ((10_000, -16), (50_000, 9)):
         p0, p1 = points[n]
         inset.annotate(f"{n:,} steps", (p0, p1), textcoords="offset points",
@@ -102,7 +100,8 @@ def descent_progress(path):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    points, rosenbrock = _long_run()
+    run = _long_run()
+    points, rosenbrock = run["path"], run["rosenbrock"]
     steps = np.unique(np.round(np.logspace(0, np.log10(len(points) - 1), 400)).astype(int))
     p = np.array(points)[steps]
     y = rosenbrock(p[:, 0], p[:, 1])
@@ -114,7 +113,7 @@ def descent_progress(path):
     ax.loglog(steps, dist, color="#d62728", lw=1.8, ls="--", label="distance to (1, 1)")
     for n in CHECKPOINTS:
         ax.axvline(n, color="gray", lw=0.8, ls=":")
-        ax.text(n, 2e2, f" {n:,}", color="dimgray", fontsize=9, va="top")
+        ax.text(n, 2e2, f"{n:,} ", color="dimgray", fontsize=9, va="top", ha="right")  # inside the axes
     ax.set_xlabel("step")
     ax.set_ylim(1e-20, 1e3)
     ax.set_title("How fast gradient descent closes in on the minimum", fontsize=11)

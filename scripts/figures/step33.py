@@ -1,8 +1,9 @@
-"""Step 33 figure: the graph of z = (dy/dx)^3 + y, built by the chapter's listing."""
+"""Step 33 figures: the graph of z = (dy/dx)^3 + y, and Newton's method against gradient descent on the
+Rosenbrock function, both computed by the chapter's listings."""
 
 from __future__ import annotations
 
-from scripts.figures import figure, render_dot, run_listing
+from scripts.figures import LISTINGS, figure, render_dot, run_listing, save_svg
 
 
 @figure("step33-double-backprop-graph")
@@ -11,3 +12,78 @@ def double_backprop_graph(path):
 
     z = run_listing("step33_double_backprop.py")["z"]
     render_dot(get_dot_graph(z, verbose=False), path)
+
+
+def _listing_section(name, section):
+    """Run one `--8<-- [start:section]` part of a listing, as its page does, and return its globals.
+
+    Step 26's plotting functions are a section of a listing whose other sections run 50,000 descent steps;
+    this runs the plotting code alone, the same text the page shows.
+    """
+    text = (LISTINGS / name).read_text(encoding="utf-8")
+    body = text.split(f"# --8<-- [start:{section}]\n", 1)[1].split(f"# --8<-- [end:{section}]", 1)[0]
+    namespace = {"__name__": "__figure__"}
+    exec(compile(body, f"{LISTINGS / name}:{section}", "exec"), namespace)
+    return namespace
+
+
+@figure("step33-newton-rosenbrock")
+def newton_rosenbrock(path):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    run = run_listing("step33_newton_rosenbrock.py")
+    plot = _listing_section("step26_long_runs.py", "plot")
+    newton, descent = run["newton_path"], run["descent_path"]
+    rosenbrock, distance, n_newton = run["rosenbrock"], run["distance"], run["newton_steps"]
+    n_descent = len(descent) - 1
+    gd_colour, newton_colour = "#ff7f0e", "#d62728"
+
+    fig, (ax, right) = plt.subplots(1, 2, figsize=(11, 5.2), facecolor="white",
+                                    gridspec_kw={"width_ratios": [1, 1.15]})
+    ax.set_facecolor("white")
+    plot["plot_contours"](ax, rosenbrock)
+    shown = descent[:1001] + descent[1001::20] + [descent[-1]]   # every point where it moves fast
+    plot["plot_path"](ax, shown, color=gd_colour, lw=2.2,
+                      label="gradient descent, lr = 0.001")
+    plot["plot_path"](ax, newton, color=newton_colour, lw=1.4, ls="--", marker="o", ms=6, mec="black",
+                      zorder=5, label="Newton's method")
+    ax.plot(1.0, 1.0, "*", color="gold", mec="black", ms=16, zorder=4)
+    for k, offset in ((0, (8, 2)), (1, (-14, -14)), (2, (8, -12))):
+        ax.annotate(f"$x_{k}$", newton[k], textcoords="offset points", xytext=offset, fontsize=11,
+                    color=newton_colour)
+    ax.annotate(f"$x_3, \\ldots, x_{len(newton) - 1}$", (1.0, 1.0), textcoords="offset points",
+                xytext=(12, -4), fontsize=11, color=newton_colour)
+    ax.set_xlim(-2, 2)
+    ax.set_ylim(-1, 3)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_0$", fontsize=11)
+    ax.set_ylabel("$x_1$", fontsize=11)
+    ax.legend(loc="upper left", fontsize=10, framealpha=0.95)
+    ax.set_title("The paths from (0, 2)", fontsize=12)
+
+    # distance to (1, 1) after each step, from step 1 on (a log axis has no 0)
+    d_descent = np.array([distance(p) for p in descent])
+    d_newton = np.array([distance(p) for p in newton])
+    right.set_facecolor("white")
+    right.loglog(np.arange(1, len(descent)), d_descent[1:], color=gd_colour, lw=2,
+                 label="gradient descent")
+    steps = np.arange(1, len(newton))
+    reached = d_newton[1:] > 0                # the last Newton iterate is (1, 1) exactly: no log of 0
+    right.loglog(steps[reached], d_newton[1:][reached], "o--", color=newton_colour, mec="black",
+                 label="Newton's method")
+    right.axhline(1e-6, color="gray", lw=0.8, ls=":")
+    right.text(1.2, 1.6e-6, "$10^{-6}$", color="dimgray", fontsize=10)
+    # where each first gets within 1e-6 of the minimum
+    for n, colour, side in ((n_newton, newton_colour, "left"), (n_descent, gd_colour, "right")):
+        right.axvline(n, color=colour, lw=0.8, ls=":")
+        right.text(n, 1e-9, f" {n:,} steps " if side == "left" else f"{n:,} steps ", color=colour,
+                   fontsize=10, ha=side)
+    right.set_xlabel("step")
+    right.set_ylabel("distance to (1, 1)")
+    right.set_ylim(1e-16, 10)
+    right.grid(True, which="major", color="#dddddd", lw=0.6)
+    right.legend(loc="lower right", fontsize=10)
+    right.set_title("How close each step gets", fontsize=12)
+    fig.tight_layout()
+    save_svg(fig, path)

@@ -1,0 +1,375 @@
+"""Tests for tinypytorch.render: drawing with a real `dot`, files written whole or not at all, Jupyter display,
+large graphs (a warning before, a timeout that stops `dot`), and the errors a user meets.
+
+The issue-9 regressions at the end use only the book's import path (`from tinypytorch import plot_dot_graph`),
+so they run, and fail, against the code before the split too.
+Render tests print which `dot` they used (see it with `pytest -s`).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinypytorch
+import tinypytorch.functions as F
+import tinypytorch.render as render
+from tinypytorch import Variable, plot_dot_graph, utils
+from tinypytorch.graph import get_dot_graph
+from tinypytorch.render import (Graph, GraphvizNotFoundError, GraphvizRenderError, GraphvizTimeoutError,
+                                LargeGraphWarning, find_dot)
+
+pytestmark = pytest.mark.step25
+
+ROOT = Path(__file__).resolve().parents[1]
+SVG_HEAD = b"<?xml"
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+SCRIPTS = sysconfig.get_path("scripts")  # where pip put graphviz-pure for this interpreter
+
+
+@pytest.fixture
+def dot():
+    """The dot program the renders use; printed so `pytest -s` shows which one ran."""
+    path = find_dot()  # raises GraphvizNotFoundError, failing the test: the test environment must have one
+    print(f"\n[dot used: {path}]")
+    return path
+
+
+@pytest.fixture
+def pure_dot(monkeypatch):
+    """Make graphviz-pure the `dot` in use (PATH holds only its folder), as on a pip-only machine."""
+    pure = Path(SCRIPTS) / ("graphviz-pure.exe" if os.name == "nt" else "graphviz-pure")
+    assert pure.is_file(), "the test extra installs graphviz-pure"
+    monkeypatch.setenv("PATH", SCRIPTS)
+    assert Path(find_dot()).stem == "graphviz-pure"
+    return str(pure)
+
+
+@pytest.fixture
+def spawned(monkeypatch):
+    """The processes drawing starts, recorded (behaviour unchanged) so a test can check they are gone."""
+    started = []
+
+    class RecordingPopen(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    return started
+
+
+def goldstein_z():
+    x, y = Variable(np.array(1.0), name="x"), Variable(np.array(1.0), name="y")
+    z = (1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x ** 2 - 14 * y + 6 * x * y + 3 * y ** 2)) * \
+        (30 + (2 * x - 3 * y) ** 2 * (18 - 32 * x + 12 * x ** 2 + 48 * y - 36 * x * y + 27 * y ** 2))
+    z.name = "z"
+    return z
+
+
+def tanh_derivative(order):
+    """The order-th derivative of tanh at 1 as a graph (order 8: 2,571 functions, 5,158 nodes)."""
+    x = Variable(np.array(1.0), name="x")
+    derivative = F.tanh(x)
+    for _ in range(order):
+        x.cleargrad()
+        derivative.backward(create_graph=True)
+        derivative = x.grad
+    return derivative
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Drawing to a file
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ext, head", [("svg", SVG_HEAD), ("png", PNG_HEAD), ("jpg", b"\xff\xd8\xff")])
+def test_plot_dot_graph_writes_image(tmp_path, dot, ext, head):
+    out = tmp_path / f"goldstein.{ext}"
+    g = plot_dot_graph(goldstein_z(), to_file=str(out))
+    assert out.read_bytes().startswith(head)
+    assert isinstance(g, Graph) and repr(g) == "<Graph: 38 functions, 57 variables>"
+    assert os.listdir(tmp_path) == [out.name]                     # no temporary file left behind
+
+
+def test_svg_file_is_what_jupyter_shows(tmp_path, dot, spawned):
+    out = tmp_path / "g.svg"
+    g = plot_dot_graph(goldstein_z(), to_file=out)
+    assert g._repr_svg_() == out.read_text(encoding="utf-8")
+    assert len(spawned) == 1                                      # drawn once, shown from the same bytes
+
+
+def test_pdf_written_or_refused_clearly(tmp_path, dot):
+    out = tmp_path / "g.pdf"
+    try:
+        plot_dot_graph(goldstein_z(), to_file=out)
+    except GraphvizRenderError as exc:                            # graphviz-pure has no pdf writer (yet)
+        assert "graphviz-pure" in dot and ".svg" in str(exc) and "'" + str(out) + "'" in str(exc)
+        assert os.listdir(tmp_path) == []
+    else:
+        assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("ext", ["dot", "gv"])
+def test_dot_text_needs_no_graphviz(tmp_path, monkeypatch, ext):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(sysconfig, "get_path", lambda *args, **kwargs: str(empty))
+    z = goldstein_z()
+    plot_dot_graph(z, verbose=False, to_file=tmp_path / f"g.{ext}")
+    assert (tmp_path / f"g.{ext}").read_text(encoding="utf-8") == get_dot_graph(z, verbose=False)
+
+
+def test_drawing_needs_no_graphviz_python_package(tmp_path, dot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)           # `import graphviz` would fail
+    plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.svg")
+    assert (tmp_path / "g.svg").read_bytes().startswith(SVG_HEAD)
+
+
+def test_threads_draw_their_own_graphs(tmp_path, dot):
+    def draw(i):
+        x = Variable(np.array(float(i)), name=f"x{i}")
+        plot_dot_graph(x * x, verbose=False, to_file=tmp_path / f"g{i}.svg")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(draw, range(8)))
+    for i in range(8):
+        svg = (tmp_path / f"g{i}.svg").read_text(encoding="utf-8")
+        assert f">x{i}</text>" in svg and svg.count(">x") == 1
+    assert sorted(os.listdir(tmp_path)) == sorted(f"g{i}.svg" for i in range(8))
+
+
+def test_paths_with_spaces_and_quotes(tmp_path, dot):
+    folder = tmp_path / "my graphs; $(touch pwned)"
+    folder.mkdir()
+    out = folder / "it's a \"graph\" & more.png"
+    plot_dot_graph(goldstein_z(), to_file=out)
+    assert out.read_bytes().startswith(PNG_HEAD)
+    assert sorted(os.listdir(folder)) == [out.name] and not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("name", ["graph.bmp", "graph.txt", "graph", "graph.png.exe"])
+def test_unsupported_extension_rejected_before_drawing(tmp_path, spawned, name):
+    with pytest.raises(ValueError, match="must end in one of") as info:
+        plot_dot_graph(goldstein_z(), to_file=tmp_path / name)
+    assert repr(str(tmp_path / name)) in str(info.value)
+    assert spawned == [] and os.listdir(tmp_path) == []
+
+
+def test_dot_syntax_error_is_reported(dot):
+    with pytest.raises(GraphvizRenderError, match="syntax"):
+        Graph.from_source("digraph g { x -> ")._repr_svg_()
+
+
+def test_failed_render_keeps_the_old_file_whole(tmp_path, pure_dot):
+    keep = tmp_path / "keep.pdf"
+    keep.write_text("old")
+    with pytest.raises(GraphvizRenderError, match="cannot write pdf") as info:   # graphviz-pure has no pdf
+        plot_dot_graph(goldstein_z(), to_file=keep)
+    assert repr(str(keep)) in str(info.value)
+    assert keep.read_text() == "old" and os.listdir(tmp_path) == ["keep.pdf"]
+
+
+def test_failure_while_writing_leaves_no_partial_file(tmp_path, dot, monkeypatch):
+    def failing_replace(src, dst):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(render.os, "replace", failing_replace)
+    out = tmp_path / "g.png"
+    with pytest.raises(OSError, match="No space left") as info:
+        plot_dot_graph(goldstein_z(), to_file=out)
+    assert info.value.filename == str(out) and ".tmp" not in str(info.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_no_dot_found_message(tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(sysconfig, "get_path", lambda *args, **kwargs: str(empty))
+    with pytest.raises(GraphvizNotFoundError) as info:
+        plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.svg")
+    message = str(info.value)
+    print("\n" + message)
+    assert isinstance(info.value, RuntimeError)
+    for needle in ("apt install graphviz", "brew install graphviz", "winget", "pip install graphviz-pure",
+                   'pip install -e ".[render]"', "get_dot_graph"):
+        assert needle in message
+    assert sorted(os.listdir(tmp_path)) == ["empty"]
+    assert "digraph" in Graph(goldstein_z()).source                 # the DOT text is still there
+
+
+def test_nothing_written_to_home(tmp_path, dot, monkeypatch):
+    home, out = tmp_path / "home", tmp_path / "out"
+    home.mkdir()
+    out.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    # a system Graphviz may let fontconfig cache fonts under ~/.cache: that is Graphviz's, not ours
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    z = goldstein_z()
+    plot_dot_graph(z, to_file=out / "g.png")
+    Graph(z)._repr_svg_()
+    assert list(home.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), "10", True])
+def test_timeout_must_be_positive_seconds_or_none(tmp_path, spawned, bad):
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.svg", timeout=bad)
+    assert spawned == [] and os.listdir(tmp_path) == []
+
+
+def test_timeout_none_waits(tmp_path, dot):
+    plot_dot_graph(goldstein_z(), to_file=tmp_path / "g.svg", timeout=None)
+    assert (tmp_path / "g.svg").read_bytes().startswith(SVG_HEAD)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Large graphs: a warning before drawing with graphviz-pure, and max_nodes
+# ---------------------------------------------------------------------------------------------------------
+
+def test_large_graph_warning_only_for_graphviz_pure_and_many_nodes(tmp_path, pure_dot, monkeypatch):
+    order6, order8 = tanh_derivative(6), tanh_derivative(8)           # 690 and 5,158 nodes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LargeGraphWarning)
+        plot_dot_graph(order6, verbose=False, to_file=tmp_path / "order6.svg")    # under LARGE_GRAPH
+        plot_dot_graph(order8, verbose=False, to_file=tmp_path / "part.svg", max_nodes=400)
+        assert "the 400 nodes nearest the output, of 5158" in (tmp_path / "part.svg").read_text(encoding="utf-8")
+        # a `dot` that is not graphviz-pure (here: graphviz-pure under the name dot) is not warned about
+        (tmp_path / "bin").mkdir()
+        if os.name == "nt":
+            shutil.copy(pure_dot, tmp_path / "bin" / "dot.exe")
+        else:
+            (tmp_path / "bin" / "dot").symlink_to(pure_dot)
+        monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+        monkeypatch.setattr(render, "LARGE_GRAPH", 100)
+        plot_dot_graph(order6, verbose=False, to_file=tmp_path / "system.svg")
+        monkeypatch.setenv("PATH", SCRIPTS)
+        with pytest.raises(LargeGraphWarning, match="690 nodes"):       # the same graph, graphviz-pure
+            plot_dot_graph(order6, verbose=False, to_file=tmp_path / "pure.svg")
+    assert sorted(os.listdir(tmp_path)) == ["bin", "order6.svg", "part.svg", "system.svg"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Graph: Jupyter display, DOT written by hand, repr
+# ---------------------------------------------------------------------------------------------------------
+
+def test_jupyter_repr_is_svg(dot):
+    g = Graph(goldstein_z())
+    svg = g._repr_svg_()
+    assert svg.startswith("<?xml") and "<svg" in svg and ">Mul</text>" in svg
+    # bgcolor=transparent: no white page behind the graph (Graphviz writes a transparent polygon or none)
+    assert 'fill="white"' not in svg and 'fill="#ffffff"' not in svg
+    assert repr(g) == "<Graph: 38 functions, 57 variables>" and "\n" not in repr(g)
+    assert str(g) == g.source == get_dot_graph(goldstein_z())
+
+
+def test_ipython_displays_svg(dot):
+    formatters = pytest.importorskip("IPython.core.formatters")
+    data, _ = formatters.DisplayFormatter().format(Graph(goldstein_z()))
+    assert data["image/svg+xml"].startswith("<?xml")
+    assert data["text/plain"] == "<Graph: 38 functions, 57 variables>"
+
+
+def test_hand_written_dot(dot):
+    g = Graph.from_source('digraph g {\n1 [label="x", color=orange, style=filled]\n2 [label="y"]\n1 -> 2\n}')
+    svg = g._repr_svg_()
+    assert svg.startswith("<?xml") and ">x</text>" in svg and ">y</text>" in svg and 'class="edge"' in svg
+    assert repr(g).startswith("<Graph: DOT text")
+    with pytest.raises(TypeError, match="DOT text"):
+        Graph.from_source(goldstein_z())
+
+
+def test_graph_with_max_nodes_says_how_many_are_drawn():
+    g = Graph(tanh_derivative(8), max_nodes=200)
+    assert repr(g) == "<Graph: 2571 functions, 2587 variables, 200 nodes drawn>"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The module: import weight, import paths, step keys
+# ---------------------------------------------------------------------------------------------------------
+
+def test_import_is_light():
+    code = ("import sys, tinypytorch, tinypytorch.render\n"
+            "print(sorted(m for m in ('graphviz', 'IPython', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_books_import_paths():
+    assert tinypytorch.plot_dot_graph is render.plot_dot_graph is utils.plot_dot_graph
+    assert tinypytorch.get_dot_graph is get_dot_graph is utils.get_dot_graph
+
+
+def test_docstrings_carry_step_keys():
+    for name in ("plot_dot_graph", "Graph", "find_dot", "GraphvizNotFoundError", "GraphvizRenderError"):
+        assert "Introduced in Step 25." in getattr(render, name).__doc__, name
+    for name in ("GraphvizTimeoutError", "LargeGraphWarning"):
+        assert "Introduced in Step 32." in getattr(render, name).__doc__, name
+    assert "Changed in Step 32" in render.plot_dot_graph.__doc__
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 9 regressions, through the book's import path only
+# ---------------------------------------------------------------------------------------------------------
+
+def small_graph():
+    x = Variable(np.array(1.0), name="x")
+    y = x * x
+    y.name = "y"
+    return y
+
+
+def test_error_names_the_users_path_when_the_folder_is_missing(tmp_path, spawned):
+    out = tmp_path / "no such folder" / "g.png"
+    with pytest.raises(FileNotFoundError) as info:
+        plot_dot_graph(small_graph(), to_file=out)
+    assert info.value.filename == str(out) and ".tmp" not in str(info.value)
+    assert spawned == []                                                # refused before drawing
+    assert os.listdir(tmp_path) == []
+
+
+def test_error_names_the_users_path_when_it_cannot_be_replaced(tmp_path, dot):
+    out = tmp_path / "taken.png"
+    out.mkdir()                                                         # a folder where the file should go
+    with pytest.raises(OSError) as info:
+        plot_dot_graph(small_graph(), to_file=out)
+    assert info.value.filename == str(out) and info.value.filename2 is None
+    assert ".tmp" not in str(info.value)
+    assert os.listdir(tmp_path) == ["taken.png"] and os.listdir(out) == []   # no temporary file left
+
+
+@pytest.mark.parametrize("as_path", [False, True])
+def test_a_file_name_as_verbose_is_refused(tmp_path, monkeypatch, spawned, as_path):
+    monkeypatch.chdir(tmp_path)
+    name = Path("g.png") if as_path else "g.png"
+    with pytest.raises(TypeError, match=r"verbose.*to_file='g\.png'"):
+        plot_dot_graph(small_graph(), name)
+    assert spawned == [] and os.listdir(tmp_path) == []                 # no graph.png in the current folder
+
+
+def test_slow_render_warns_first_then_stops_dot_at_the_timeout(tmp_path, pure_dot, spawned):
+    """The 8th-order tanh graph through graphviz-pure takes minutes: the warning comes before the drawing,
+    the timeout ends the process, and neither the picture nor a temporary file is left."""
+    gx = tanh_derivative(8)
+    out = tmp_path / "order8.png"
+    with pytest.warns(UserWarning, match=r"5,158 nodes\) with graphviz-pure") as warned:
+        with pytest.raises(TimeoutError) as info:
+            plot_dot_graph(gx, verbose=False, to_file=out, timeout=1)
+    assert warned[0].category is LargeGraphWarning and warned[0].filename == __file__   # at the caller's line
+    for needle in ("max_nodes=500", "system Graphviz", "timeout=1 s", repr(str(out))):
+        assert needle in str(warned[0].message) + str(info.value), needle
+    assert isinstance(info.value, GraphvizTimeoutError) and isinstance(info.value, GraphvizRenderError)
+    (proc,) = spawned
+    assert proc.args[0] == pure_dot and proc.returncode is not None     # killed and waited for
+    if os.name == "posix":
+        with pytest.raises(ProcessLookupError):
+            os.kill(proc.pid, 0)                                        # no such process any more
+    assert os.listdir(tmp_path) == []

@@ -1,0 +1,396 @@
+"""Drawing graphs: find a `dot` program, run it on DOT text, write the picture, show it in Jupyter.
+
+`tinypytorch.graph` writes the DOT text; this module turns it into a picture. The drawing is done by a
+`dot` program: a system Graphviz on PATH if there is one, else the `graphviz-pure` executable that
+`pip install -e ".[render]"` (from a clone) brings. It is run one way only: the program found, called with an
+argument list (never through a shell), the DOT text on its standard input, the format taken from the
+file's extension, and a time limit after which it is stopped. The picture is written whole or not at all.
+
+- `plot_dot_graph(y, to_file="graph.png")`, the book's function, is the way to draw to a file;
+- `Graph(y)` shows itself in Jupyter, and so does `Graph.from_source(text)` for DOT written by hand.
+
+Nothing heavy is imported: the standard library runs the program.
+
+Introduced in Step 25.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import math
+import os
+import secrets
+import shutil
+import subprocess
+import sysconfig
+import warnings
+from collections.abc import Sequence
+
+from .core import Variable
+from .graph import get_dot_graph, graph_stats
+
+__all__ = [
+    "plot_dot_graph", "Graph", "find_dot", "GraphvizNotFoundError", "GraphvizRenderError",
+    "GraphvizTimeoutError", "LargeGraphWarning", "FORMATS", "TIMEOUT", "LARGE_GRAPH",
+]
+
+FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv")
+"""File extensions `plot_dot_graph` accepts. `.dot`/`.gv` write the DOT text itself and need no Graphviz;
+the others are drawn by `dot` (graphviz-pure draws svg, png and jpg, not pdf). Introduced in Step 25."""
+
+TIMEOUT = 60.0
+"""Seconds a drawing may take before `dot` is stopped (the default `timeout`). graphviz-pure lays out the
+1,856 nodes of tanh's 7th derivative in 12 to 36 s; no graph anyone can read takes a minute.
+Introduced in Step 32."""
+
+LARGE_GRAPH = 1000
+"""Drawing more nodes than this with graphviz-pure warns first (`LargeGraphWarning`). It lays out 690 nodes
+in under a second, 1,856 in about 12 s, and the 5,158 of tanh's 8th derivative in more than two minutes.
+Introduced in Step 32."""
+
+_TEXT_FORMATS = ("dot", "gv")
+
+_NOT_FOUND = """\
+No Graphviz `dot` program was found, so the graph cannot be drawn. Get one either way:
+  - a system Graphviz: `sudo apt install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS),
+    `winget install graphviz` or `choco install graphviz` (Windows);
+  - or from pip alone: pip install graphviz-pure   (or, in a clone of TinyPytorch: pip install -e ".[render]")
+The DOT text is still available without Graphviz: get_dot_graph(y), or Graph(y).source."""
+
+_SYSTEM_GRAPHVIZ = "sudo apt install graphviz, brew install graphviz or winget install graphviz"
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """No `dot` program was found to draw a graph (neither a system Graphviz nor graphviz-pure).
+
+    Introduced in Step 25.
+    """
+
+
+class GraphvizRenderError(RuntimeError):
+    """`dot` ran but could not draw the graph (a DOT syntax error, or a format this `dot` cannot write).
+
+    Introduced in Step 25.
+    """
+
+
+class GraphvizTimeoutError(GraphvizRenderError, TimeoutError):
+    """`dot` did not finish within the time limit: it was stopped, and nothing was written.
+
+    Also a `TimeoutError`. Large gradient graphs (Step 32) are where this happens.
+
+    Introduced in Step 32.
+    """
+
+
+class LargeGraphWarning(UserWarning):
+    """A graph large enough to take graphviz-pure minutes is about to be drawn.
+
+    Silence it with `warnings.simplefilter("ignore", LargeGraphWarning)`.
+
+    Introduced in Step 32.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Finding and running `dot`
+# ---------------------------------------------------------------------------------------------------------
+
+def _script_dirs():
+    """Where pip puts executables for this interpreter (a venv that is not activated is not on PATH)."""
+    dirs = []
+    for scheme in (None, f"{os.name}_user"):
+        with contextlib.suppress(KeyError, ValueError):
+            path = sysconfig.get_path("scripts") if scheme is None else sysconfig.get_path("scripts", scheme)
+            if path and path not in dirs:
+                dirs.append(path)
+    return dirs
+
+
+def find_dot() -> str:
+    """Return the path of the `dot` program that drawing will use.
+
+    A Graphviz `dot` on PATH comes first; otherwise the `graphviz-pure` executable, looked up on PATH and
+    next to the running Python (so an unactivated virtual environment works too).
+
+    Introduced in Step 25.
+
+    Returns:
+        The absolute path of the program, as a string.
+
+    Raises:
+        GraphvizNotFoundError: neither was found; the message names both ways to get one.
+
+    Examples:
+        >>> from pathlib import Path
+        >>> Path(find_dot()).stem in ("dot", "graphviz-pure")
+        True
+    """
+    dot = shutil.which("dot")
+    if dot:
+        return os.path.abspath(dot)
+    search = os.pathsep.join([os.environ.get("PATH", ""), *_script_dirs()])
+    pure = shutil.which("graphviz-pure", path=search)
+    if pure:
+        return os.path.abspath(pure)
+    raise GraphvizNotFoundError(_NOT_FOUND)
+
+
+def _is_pure(exe):
+    return os.path.basename(exe).lower().startswith("graphviz-pure")
+
+
+def _run_dot(exe, source, fmt, timeout, target):
+    """Draw DOT `source` as `fmt` with the program `exe` and return the bytes: the one place a program runs.
+
+    `target` names what is being drawn in error messages (the user's file, never a temporary one).
+    """
+    try:
+        done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:  # run() has killed the process and waited for it
+        ways = ["allow more time (timeout=None waits as long as it takes)",
+                "draw only the part of the graph nearest the output with max_nodes=500"]
+        if _is_pure(exe):
+            ways.append(f"install a system Graphviz, which lays out large graphs much faster ({_SYSTEM_GRAPHVIZ})")
+        raise GraphvizTimeoutError(
+            f"drawing {target} took longer than timeout={timeout:g} s, so `dot` ({exe}) was stopped and "
+            f"nothing was written. To draw it, {', '.join(ways[:-1])} or {ways[-1]}.") from None
+    except OSError as exc:  # found a moment ago, but it cannot be started (removed, not executable)
+        raise GraphvizNotFoundError(f"`dot` ({exe}) could not be started: {exc.strerror}.\n{_NOT_FOUND}") from None
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
+        hint = ""
+        if "not recognized" in stderr:
+            hint = (f"\nThis `dot` ({exe}) cannot write {fmt}: save as .svg or .png instead, "
+                    f"or install a system Graphviz ({_SYSTEM_GRAPHVIZ}).")
+        raise GraphvizRenderError(f"`dot` could not draw {target} as {fmt}: {stderr}{hint}")
+    return done.stdout
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Checking the caller's arguments (before anything is walked, run or written)
+# ---------------------------------------------------------------------------------------------------------
+
+def _refuse_file_name_as_verbose(verbose):
+    """`plot_dot_graph(y, "g.png")` puts the file name into `verbose`: say so instead of drawing graph.png."""
+    if isinstance(verbose, (str, bytes, os.PathLike)):
+        name = os.fsdecode(verbose)
+        raise TypeError(
+            f"verbose must be True or False, not the file name {name!r}. The second argument is verbose, as "
+            f"in the book's plot_dot_graph(output, verbose=True, to_file='graph.png'); "
+            f"write plot_dot_graph(y, to_file={name!r})")
+
+
+def _checked_timeout(timeout):
+    """`timeout` as the seconds subprocess expects (None: no limit); ValueError if it is not a positive number."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, or None to wait as long as it "
+                         f"takes; got {timeout!r}")
+    return None if math.isinf(timeout) else float(timeout)
+
+
+def _format_of(to_file):
+    """The format named by `to_file`'s extension; ValueError (before anything is written) if unsupported."""
+    name = os.fsdecode(to_file)
+    ext = os.path.splitext(name)[1].lower().lstrip(".")
+    if ext not in FORMATS:
+        shown = ", ".join("." + f for f in FORMATS)
+        what = f"extension .{ext}" if ext else "no extension"
+        raise ValueError(f"cannot write {name!r}: {what}; the file name must end in one of {shown}")
+    return "jpeg" if ext == "jpg" else ext
+
+
+def _check_folder(to_file):
+    """Fail before drawing, not after, when the folder to write into does not exist."""
+    name = os.fsdecode(to_file)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(name))):
+        raise FileNotFoundError(errno.ENOENT, "no such folder to write the picture in", name)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing a file whole or not at all
+# ---------------------------------------------------------------------------------------------------------
+
+def _write_atomic(to_file, data):
+    """Write `data` to `to_file` through a hidden temporary file beside it, renamed over it when complete.
+
+    A failure leaves no partial file and no temporary one, and the error names `to_file`.
+    """
+    name = os.fsdecode(to_file)
+    folder, base = os.path.split(os.path.abspath(name))
+    tmp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        if exc.errno is None:  # raised without an errno: it names no file at all
+            raise
+        raise OSError(exc.errno, exc.strerror, name) from None  # the user's path, not the temporary one
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The public drawing API
+# ---------------------------------------------------------------------------------------------------------
+
+class Graph:
+    """A drawable computational graph: DOT text that shows itself as SVG in Jupyter.
+
+    `Graph(y)` takes a snapshot of the graph behind `y` (it keeps the text, not the Variables). In a
+    notebook, evaluating it draws the graph inline; in a terminal its repr is one short line. `print(g)`
+    prints the DOT text. To draw to a file, use `plot_dot_graph`, which also returns a `Graph`.
+
+    Introduced in Step 25.
+
+    Args:
+        output: a Variable, or a list of Variables.
+        verbose: as for `get_dot_graph`.
+        values: as for `get_dot_graph`.
+        mark_backward: as for `get_dot_graph`.
+        max_nodes: as for `get_dot_graph`: draw only the part of a large graph nearest the output.
+        timeout: seconds the drawing may take before `dot` is stopped (`None`: no limit).
+
+    Attributes:
+        source: the DOT text.
+
+    Examples:
+        >>> import numpy as np
+        >>> from tinypytorch import Variable
+        >>> x = Variable(np.array(1.0), name="x")
+        >>> g = Graph(x * x + 1)
+        >>> g
+        <Graph: 2 functions, 4 variables>
+        >>> g._repr_svg_().startswith("<?xml")   # what Jupyter calls to show it
+        True
+    """
+
+    def __init__(self, output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
+                 mark_backward: bool = True, max_nodes: int | None = None, timeout: float | None = TIMEOUT):
+        _refuse_file_name_as_verbose(verbose)
+        self.timeout = _checked_timeout(timeout)
+        self.source = get_dot_graph(output, verbose, values=values, mark_backward=mark_backward,
+                                    max_nodes=max_nodes)
+        stats = graph_stats(output)
+        total = stats.n_functions + stats.n_variables
+        self._n_nodes = total if max_nodes is None else min(total, max_nodes)
+        self._summary = f"{stats.n_functions} functions, {stats.n_variables} variables"
+        if self._n_nodes < total:
+            self._summary += f", {self._n_nodes} nodes drawn"
+        self._svg = None
+
+    @classmethod
+    def from_source(cls, source: str, *, timeout: float | None = TIMEOUT) -> Graph:
+        """A `Graph` of DOT text written by hand, e.g. `Graph.from_source("digraph g { x -> y }")`.
+
+        Introduced in Step 25.
+        """
+        if not isinstance(source, str):
+            raise TypeError(f"source must be DOT text (a str), got {type(source).__name__}")
+        graph = cls.__new__(cls)
+        graph.timeout = _checked_timeout(timeout)
+        graph.source = source
+        graph._n_nodes = None  # unknown: hand-written text is not walked, and is not warned about
+        graph._summary = f"DOT text, {len(source)} characters"
+        graph._svg = None
+        return graph
+
+    def __repr__(self):
+        return f"<Graph: {self._summary}>"
+
+    def __str__(self):
+        return self.source
+
+    def _draw(self, fmt, target):
+        """The picture as `fmt` bytes, warning first when a large graph meets the slow renderer."""
+        if fmt in _TEXT_FORMATS:
+            return self.source.encode("utf-8")
+        exe = find_dot()
+        if self._n_nodes is not None and self._n_nodes > LARGE_GRAPH and _is_pure(exe):
+            limit = "no time limit" if self.timeout is None else f"it is stopped after {self.timeout:g} s"
+            warnings.warn(LargeGraphWarning(
+                f"drawing {target} ({self._n_nodes:,} nodes) with graphviz-pure, which lays out large graphs "
+                f"slowly, may take minutes ({limit}; see timeout=). A system Graphviz draws it much faster "
+                f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=3)
+        data = _run_dot(exe, self.source, fmt, self.timeout, target)
+        if fmt == "svg":
+            self._svg = data.decode("utf-8")
+        return data
+
+    def _repr_svg_(self) -> str:
+        """Jupyter's hook: the graph as SVG text, drawn once and cached."""
+        if self._svg is None:
+            self._draw("svg", "the graph")
+        return self._svg
+
+
+def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
+                   to_file: str | os.PathLike = "graph.png", *, values: bool = False,
+                   mark_backward: bool = True, max_nodes: int | None = None,
+                   timeout: float | None = TIMEOUT) -> Graph:
+    """Draw the graph that produced `output` to an image file and return it as a `Graph`.
+
+    The book's signature, `plot_dot_graph(output, verbose=True, to_file='graph.png')`. The format comes
+    from the extension of `to_file` (`.png`, `.svg`, `.pdf`, `.jpg`; `.dot`/`.gv` write the DOT text).
+    `dot` is a system Graphviz if one is on PATH, else `graphviz-pure` (`pip install graphviz-pure`, or
+    `pip install -e ".[render]"` in a clone); no shell is involved, so any file name works. The file is
+    written whole or not at all, and nothing is written anywhere else (the book wrote to `~/.dezero`).
+
+    A graph of more than `LARGE_GRAPH` nodes drawn by graphviz-pure gives a `LargeGraphWarning` before
+    the drawing starts, and `dot` is stopped after `timeout` seconds.
+
+    Introduced in Step 25. Changed in Step 32: `max_nodes` and `timeout` for large graphs.
+
+    Args:
+        output: a Variable, or a list of Variables.
+        verbose: add shape and dtype to variable labels (see `get_dot_graph`). A file name here is refused:
+            the file is `to_file`.
+        to_file: where to write the picture.
+        values: show values and gradients in the labels (see `get_dot_graph`).
+        mark_backward: style the nodes recorded by `backward(create_graph=True)` (see `get_dot_graph`).
+        max_nodes: draw only the first `max_nodes` nodes, the part nearest the output (see `get_dot_graph`).
+        timeout: seconds `dot` may run before it is stopped (`None`: no limit).
+
+    Returns:
+        A `Graph`: it shows itself inline in Jupyter and prints as one short line in a terminal.
+
+    Raises:
+        TypeError: a file name given as `verbose` (write `to_file=`).
+        ValueError: unsupported extension, or a bad `max_nodes` or `timeout`; raised before anything is drawn.
+        FileNotFoundError: the folder of `to_file` does not exist; raised before anything is drawn.
+        GraphvizNotFoundError: no `dot` program; the message says how to get one.
+        GraphvizRenderError: `dot` could not draw this format (graphviz-pure has no pdf).
+        GraphvizTimeoutError: `dot` took longer than `timeout`; it was stopped.
+
+    Every error names `to_file`, and after any of them no file, partial or temporary, is left behind.
+
+    Examples:
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from tinypytorch import Variable
+        >>> x = Variable(np.array(1.0), name="x")
+        >>> y = Variable(np.array(1.0), name="y")
+        >>> z = (x + y) ** 2
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     plot_dot_graph(z, to_file=os.path.join(folder, "z.png"))
+        <Graph: 2 functions, 4 variables>
+        >>> plot_dot_graph(z, "z.png")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        TypeError: verbose must be True or False, not the file name 'z.png'. ... to_file='z.png')
+    """
+    _refuse_file_name_as_verbose(verbose)
+    fmt = _format_of(to_file)
+    _check_folder(to_file)
+    graph = Graph(output, verbose, values=values, mark_backward=mark_backward, max_nodes=max_nodes,
+                  timeout=timeout)
+    _write_atomic(to_file, graph._draw(fmt, repr(os.fsdecode(to_file))))
+    return graph
