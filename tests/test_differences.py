@@ -69,6 +69,15 @@ out["plot"] = [outcome(lambda: utils.plot_dot_graph(a + b, to_file=str(home / "g
 out["dot"] = [outcome(lambda: utils.plot_dot_graph(a + b, to_file=str(home / "g.svg")))[0],
               (home / "g.svg").is_file()]
 
+# the name as the second argument, with a `dot` on PATH this time (graphviz-pure under that name)
+bin_dir = home / "bin"
+bin_dir.mkdir()
+(bin_dir / "dot").symlink_to(__import__("shutil").which("graphviz-pure"))
+os.environ["PATH"] = str(bin_dir) + os.pathsep + os.environ["PATH"]
+r = outcome(lambda: utils.plot_dot_graph(a + b, "named.png"))
+out["verbose_name"] = [r[0], sorted(p.name for p in home.glob("*.png")), r[1]]
+os.environ["PATH"] = os.environ["PATH"].split(os.pathsep, 1)[1]
+
 x = v(2.0); (x * x).backward()
 x.data -= 0.1 * x.grad
 out["data_inplace"] = type(x.data).__name__
@@ -202,6 +211,8 @@ ROWS = {
     "`Variable(np.float64(1.0))`": ("variable_scalar", lambda r: r[0] == "TypeError", ["ok", []]),
     "`x ** x`": ("pow_variable", message(r"unsupported operand type\(s\) for \*\* or pow\(\)"),
                  message(r"F\.exp\(c \* F\.log\(x\)\)")),
+    "`plot_dot_graph(y, \"g.png\")`": ("verbose_name", ["ok", ["graph.png"], None],
+                                        lambda r: r[:2] == ["TypeError", []] and "to_file=" in r[2]),
     "`x + \"a\"`": ("add_str", lambda r: r[0] == "UFuncTypeError",
                     lambda r: r[0] == "TypeError" and "unsupported operand of type str" in r[1]),
     "Extras for pictures": ("extras", False, True),
