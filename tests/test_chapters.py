@@ -129,3 +129,14 @@ def test_home_page_table_of_site_blog_and_book_steps():
         assert f"]({url})" in text
     # the book's Part 3 (its steps 25-36) is folded into the chapters, each book step exactly once
     assert sorted(n for book, _ in BRIDGE.values() for n in book) == list(range(25, 37))
+
+
+def test_no_control_characters_in_pages():
+    """A backslash eaten on the way (`\\frac` written as a Python string becomes form feed + `rac`) breaks the
+    math on the page without failing the build; the browser test sees it, this finds it at once."""
+    bad = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for lineno, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):  # not splitlines():
+            if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", line):                     # it splits at \f
+                bad[f"{page.relative_to(ROOT)}:{lineno}"] = repr(line[:60])
+    assert not bad, bad
