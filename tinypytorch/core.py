@@ -168,7 +168,7 @@ def no_grad():
 
 _CLEARED = object()  # what `cleargrad()` leaves in `_grad`: "zero so far" (made into zeros when first read)
 _NUMERIC_KINDS = frozenset("biufc")  # numpy dtype kinds of numbers: bool, int, unsigned, float, complex
-_PYTHON_NUMBERS = (bool, int, float, complex)  # exactly these types: numpy scalars such as np.float64 are not "weak"
+_PYTHON_NUMBERS = frozenset((bool, int, float, complex))  # these exact types; numpy scalars are not "weak"
 _FLOAT64 = np.dtype(np.float64)
 
 
@@ -265,8 +265,9 @@ class Variable:
     __slots__ = ("_data", "_name", "_grad", "creator", "generation", "__weakref__")
 
     def __init__(self, data, name: str | None = None):
-        self._data = data if isinstance(data, np.ndarray) and data.dtype.kind in _NUMERIC_KINDS \
-            else _check_data(data)
+        if type(data) is not np.ndarray or (data.dtype is not _FLOAT64 and data.dtype.kind not in _NUMERIC_KINDS):
+            data = _check_data(data)  # the common case, a float64 array, needs no more than the test above
+        self._data = data
         self._name = name if name is None else _check_name(name)
         self._grad = None
         self.creator = None
@@ -288,8 +289,9 @@ class Variable:
 
     @data.setter
     def data(self, value):
-        self._data = value if isinstance(value, np.ndarray) and value.dtype.kind in _NUMERIC_KINDS \
-            else _check_data(value)
+        if type(value) is not np.ndarray or (value.dtype is not _FLOAT64 and value.dtype.kind not in _NUMERIC_KINDS):
+            value = _check_data(value)
+        self._data = value
 
     @property
     def name(self):
@@ -447,7 +449,8 @@ def _starting_gradient(y, gradient, what):
     """`gradient` as a Variable to start backpropagation from `y` with, or a TypeError/ValueError saying why not."""
     if isinstance(gradient, Variable):
         start = gradient
-    elif isinstance(gradient, (np.ndarray, np.generic)) or type(gradient) in _PYTHON_NUMBERS[1:]:
+    elif isinstance(gradient, (np.ndarray, np.generic)) or (type(gradient) in _PYTHON_NUMBERS and
+                                                              not isinstance(gradient, bool)):
         data = np.array(gradient)  # a copy: the caller's array is never stored as a gradient
         if y._data.dtype.kind in "fc" and data.dtype.kind in _NUMERIC_KINDS:
             data = data.astype(y._data.dtype, copy=False)
@@ -509,20 +512,17 @@ def as_variable(obj) -> Variable:
                     f"a Python number or a numpy ndarray")
 
 
-def _operand(obj, inputs):
-    """Wrap `obj`, a non-Variable input of a Function call, as a `Constant`.
+def _operand(obj, beside):
+    """Wrap `obj`, the operand of an arithmetic operator beside the Variable `beside`, as a `Constant`.
 
-    A Python number gets the type numpy would give it beside the call's Variable: since NumPy 2 a Python
+    A Python number gets the type numpy would give it beside `beside`'s array: since NumPy 2 a Python
     number is a "weak" scalar that takes the array's type, while a wrapped 0-d float64 array would not, so
     `x * 2.0` would turn a float32 `x` into float64 where `x.data * 2.0` stays float32.
     """
     if type(obj) in _PYTHON_NUMBERS:
-        for x in inputs:
-            if isinstance(x, Variable):
-                data = x._data
-                if data is not None and data.dtype is not _FLOAT64:  # float64: np.asarray gives what numpy would
-                    return Constant(np.asarray(obj, dtype=np.result_type(data, obj)))
-                break
+        data = beside._data if isinstance(beside, Variable) else None
+        if data is not None and data.dtype is not _FLOAT64:  # for float64, np.asarray gives what numpy would
+            return Constant(np.asarray(obj, dtype=np.result_type(data, obj)))
         return Constant(np.asarray(obj))
     return as_variable(obj)
 
@@ -557,7 +557,7 @@ class Function:
         if self.inputs is not None:
             raise RuntimeError(f"this {type(self).__name__} instance already holds a graph; a Function object is "
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
-        inputs = [x if isinstance(x, Variable) else _operand(x, inputs) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
         if isinstance(ys, tuple):
             outputs = [Variable(as_array(y)) for y in ys]
@@ -693,7 +693,10 @@ def _give_each_its_own(grads, given):
     so scaling one gradient in place cannot scale the other. A recorded gradient is copied by a recorded
     `Copy`, so that the copy can be differentiated again.
     """
-    held = {id(g) for g in given}
+    held = set(map(id, grads.values()))
+    if len(held) == len(grads) and (not given or held.isdisjoint(map(id, given))):
+        return  # the common case: every object once, none of them the caller's
+    held = set(map(id, given))
     for x, gx in grads.items():
         if id(gx) in held:
             gx = grads[x] = Constant(gx._data.copy()) if isinstance(gx, Constant) else Copy()(gx)
@@ -705,7 +708,7 @@ def _store(grads, seeds):
     new = []
     for x, gx in grads.items():
         old = x._grad
-        if x in seeds or old is None or old is _CLEARED or (type(old) is _ClearedGrad and not old._data.any()):
+        if old is _CLEARED or old is None or x in seeds or (type(old) is _ClearedGrad and not old._data.any()):
             new.append((x, gx))  # an output's own starting gradient replaces; so does one arriving at zero
         elif old._data.shape != gx._data.shape:
             raise ValueError(f"cannot add a gradient of shape {gx._data.shape} to a grad of shape "
@@ -956,32 +959,32 @@ class BroadcastTo(Function):
 
 def add(x0, x1):
     """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2 (see the recap)."""
-    return Add()(x0, x1)
+    return Add()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def sub(x0, x1):
     """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2 (see the recap)."""
-    return Sub()(x0, x1)
+    return Sub()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def rsub(x0, x1):
     """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2 (see the recap)."""
-    return Sub()(x1, x0)
+    return Sub()(x1 if isinstance(x1, Variable) else _operand(x1, x0), x0)
 
 
 def mul(x0, x1):
     """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2 (see the recap)."""
-    return Mul()(x0, x1)
+    return Mul()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def div(x0, x1):
     """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2 (see the recap)."""
-    return Div()(x0, x1)
+    return Div()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def rdiv(x0, x1):
     """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2 (see the recap)."""
-    return Div()(x1, x0)
+    return Div()(x1 if isinstance(x1, Variable) else _operand(x1, x0), x0)
 
 
 def neg(x):
