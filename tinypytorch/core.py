@@ -98,10 +98,9 @@ class using_config:
         True
     """
 
-    __slots__ = ("name", "value", "_old", "_active")
+    _active = None  # the switches of the thread inside the block, while it runs
 
     def __init__(self, name: str, value):
-        self._active = None  # the switches of the thread inside the block, while it runs
         if name not in _SWITCHES:
             raise AttributeError(f"Config has no setting {name!r}; known settings: {', '.join(_SWITCHES)}")
         self.name, self.value = name, value
