@@ -470,3 +470,15 @@ def test_constants_keep_their_labels():
     y = 3 * Variable(np.array(2.0))
     const = y.creator.inputs[1]
     assert isinstance(const, Constant) and 'label="3"' in get_dot_graph(y, verbose=False)
+
+
+def test_a_preset_output_gradient_starts_the_pass_and_stays_the_outputs_alone():
+    x = Variable(np.array([1.0, 2.0]))
+    y = x + 0.0  # Add passes the starting gradient on to x unchanged
+    y.grad = Variable(np.array([3.0, 4.0]))
+    preset = y.grad
+    y.backward()
+    assert np.array_equal(x.grad.data, [3.0, 4.0]) and x.grad is not preset
+    assert y.grad is preset  # not retained: y keeps what was set
+    x.grad.data[...] = 0
+    assert np.array_equal(preset.data, [3.0, 4.0])

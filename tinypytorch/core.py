@@ -430,14 +430,14 @@ class Variable:
         """
         if self._data is None:
             raise ValueError("backward() on a Variable with no data")
-        if gradient is None:
-            seed = self._grad
-            if seed is None or seed is _CLEARED or type(seed) is _ClearedGrad:
-                # dy/dy = 1: a Constant, so a graph picture can tell it from an input and no gradient flows into it
-                seed = Constant(np.ones_like(self._data))
-            given = ()
-        else:
+        if gradient is not None:
             seed = _starting_gradient(self, gradient, "backward's gradient")
+            given = (seed,) if seed is gradient else ()  # the caller's own Variable is copied wherever it goes
+        elif self._grad is None or self._grad is _CLEARED or type(self._grad) is _ClearedGrad:
+            # dy/dy = 1: a Constant, so a graph picture can tell it from an input and no gradient flows into it
+            seed, given = Constant(np.ones_like(self._data)), ()
+        else:  # a grad set on y before, as the book allows, starts the pass; it stays y's alone
+            seed = self._grad
             given = (seed,)
         _backprop({self: seed}, create_graph, retain_grad=retain_grad, given=given, store=True)
 
