@@ -126,7 +126,7 @@ class Probe(Function):
         return x
 
     def backward(self, gy):
-        enabled.append(gc.isenabled())
+        enabled.append(gc.isenabled() and gc.get_threshold()[0] > 0)   # would it run by itself?
         return gy
 
 
@@ -158,6 +158,80 @@ out["variable_scalar"] = outcome(lambda: Variable(np.float64(1.0)).data.shape, k
 out["pow_variable"] = outcome(lambda: v(2.0) ** v(2.0))
 out["add_str"] = outcome(lambda: v(1.0) + "a")
 out["extras"] = "values" in inspect.signature(utils.get_dot_graph).parameters
+
+import threading                   # one thread inside no_grad, another one computing meanwhile
+inside, done = threading.Event(), threading.Event()
+
+
+def hold_no_grad():
+    with lib.no_grad():
+        inside.set()
+        done.wait()
+
+
+t = threading.Thread(target=hold_no_grad)
+t.start()
+inside.wait()
+recorded = (v(2.0) * v(3.0)).creator is not None
+done.set()
+t.join()
+out["threads"] = recorded
+
+a, b = v(1.0), v(2.0)
+(a + b).backward()
+out["shared_grads"] = a.grad is b.grad
+
+
+def derivatives(f, x0, orders):
+    x = v(x0)
+    f(x).backward(create_graph=True)
+    found = [float(x.grad.data)]
+    for _ in range(orders - 1):
+        gx = x.grad
+        x.cleargrad()
+        gx.backward(create_graph=True)
+        found.append(float(x.grad.data))
+    return found
+
+
+import warnings
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # DeZero's 0 * inf
+    out["pow_at_0"] = repr(derivatives(lambda x: x ** 4 - 2 * x ** 2, 0.0, 4))
+
+x = Variable(np.array(1.0, dtype=np.float32))
+out["float32"] = [str((x * 2.0).dtype), str((1 / x).dtype), str((x - 1).dtype)]
+
+
+def isub():
+    x = v(2.0)
+    (x * x).backward()
+    before = x
+    x -= 0.1 * x.grad
+    return [x is before, x.creator is not None]
+
+
+out["isub"] = outcome(isub, keep=True)
+
+
+def seed():
+    x = v([1.0, 2.0])
+    (x * 3).backward(np.array([1.0, 10.0]))
+    return x.grad.data.tolist()
+
+
+out["seed"] = outcome(seed, keep=True)
+out["name"] = outcome(lambda: utils.get_dot_graph(Variable(np.array(1.0), name=1) * 2))
+out["text_data"] = outcome(lambda: Variable(np.array("abc")) * 2)
+
+
+def wrong_shape_grad():
+    x = v([1.0, 2.0])
+    x.grad = Variable(np.ones(3))
+
+
+out["grad_shape"] = outcome(wrong_shape_grad)
+out["grad_function"] = hasattr(lib, "grad")
 print(json.dumps(out))
 '''
 
@@ -216,6 +290,21 @@ ROWS = {
     "`x + \"a\"`": ("add_str", lambda r: r[0] == "UFuncTypeError",
                     lambda r: r[0] == "TypeError" and "unsupported operand of type str" in r[1]),
     "Extras for pictures": ("extras", False, True),
+    "Two threads, one inside `no_grad()`": ("threads", False, True),
+    "`(a + b).backward()`": ("shared_grads", True, False),
+    "Derivatives of `x ** 4 - 2 * x ** 2` at 0": ("pow_at_0", "[0.0, -4.0, nan, nan]", "[0.0, -4.0, 0.0, 24.0]"),
+    "float32 data": ("float32", ["float64"] * 3, ["float32"] * 3),
+    "`x -= lr * x.grad`": ("isub", ["ok", [False, True]],
+                           lambda r: r[0] == "TypeError" and "x.data -=" in r[1]),
+    "`y.backward(np.array([1.0, 10.0]))`": ("seed", lambda r: r[0] == "ValueError" and "truth value" in r[1],
+                                           ["ok", [3.0, 30.0]]),
+    "`Variable(data, name=1)`": ("name", lambda r: r[0] == "TypeError" and "+=" in r[1],
+                                 lambda r: r[0] == "TypeError" and "name must be a str" in r[1]),
+    "`Variable(np.array(\"abc\"))`": ("text_data", lambda r: r[0] == "TypeError" and "out' kwarg" in r[1],
+                                     lambda r: r[0] == "TypeError" and "must hold numbers" in r[1]),
+    "`x.grad = <a Variable of another shape>`": ("grad_shape", ["ok", None],
+                                                 lambda r: r[0] == "ValueError" and "shape" in r[1]),
+    "Gradients returned rather than stored": ("grad_function", False, True),
 }
 
 

@@ -133,6 +133,14 @@ def test_broadcast_gradients_are_summed_back(page):
     assert f"$8 \\ln 2 \\approx {d1}$ and $8 (\\ln 2)^2 \\approx {d2}$" in text
 
 
+def test_grad_returns_the_derivatives_and_stores_none(page):
+    out = run_listing("step29_grad.py")
+    assert f"f'(2)  = variable({float(f1(2))})" in out and f"f''(2) = variable({float(f2(2))})" in out
+    assert "x.grad = None" in out                              # returned, not stored
+    assert "d2(3x)/dx2 = variable(0.0)" in out                 # the derivative of a constant is 0
+    assert "$f'(2) = 24$ and $f''(2) = 44$ as before, and `x.grad` was never touched" in " ".join(page.split())
+
+
 def test_try_it_third_derivative(page):
     out = run_listing("step29_try_it.py")
     assert out.strip() == f"f'''(2) = variable({float(f3(2))})"

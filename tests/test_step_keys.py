@@ -151,17 +151,24 @@ def what_changed(step: int) -> str:
 
 
 def names_used(source: str) -> set[str]:
-    """The names a program uses as ours: bare names, `F.name`, and names imported from tinypytorch
-    (not `np.cos` or `math.log`, and nothing in strings or comments)."""
-    used = set()
-    for node in ast.walk(ast.parse(source)):
+    """The names a program uses as ours: names it reads but never binds itself, `F.name`, and names imported
+    from tinypytorch (not `np.cos` or `math.log`, not a local `grad = ...`, nothing in strings or comments)."""
+    tree = ast.parse(source)
+    bound, used = set(), set()
+    for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            used.add(node.id)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "F":
-            used.add(node.attr)
+            (bound if isinstance(node.ctx, ast.Store) else used).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    ours = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "F":
+            ours.add(node.attr)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tinypytorch"):
-            used |= {alias.name for alias in node.names}
-    return used
+            ours |= {alias.asname or alias.name for alias in node.names}
+    return ours | (used - bound)
 
 
 def test_every_introduced_name_is_in_its_chapters_what_changed() -> None:
@@ -187,3 +194,4 @@ def test_no_listing_uses_a_name_before_the_step_that_introduces_it() -> None:
 def test_use_scanner() -> None:
     assert names_used("from tinypytorch.core import sum_to\ny = F.cos(x)\nGraph(y)") >= {"sum_to", "cos", "Graph"}
     assert not names_used("np.cos(x) + math.cos(y)  # cos\nprint('cos', my_sin(x))") & {"cos", "sin"}
+    assert "grad" not in names_used("grad = float(x.grad.data)\nprint(grad)")
