@@ -51,7 +51,7 @@ class using_config:
     (A small class rather than a `contextlib.contextmanager` generator: `backward` enters it on every call,
     and a class is several times cheaper to enter.)
 
-    Example:
+    Examples:
         >>> from tinypytorch import Variable, using_config
         >>> import numpy as np
         >>> with using_config("enable_backprop", False):
@@ -80,7 +80,7 @@ def no_grad():
     Inside the block no Function keeps its inputs, so nothing is held for a backward pass: use it for
     inference and for updates. Step 34 measures the memory it saves.
 
-    Example:
+    Examples:
         >>> from tinypytorch import Variable, no_grad
         >>> import numpy as np
         >>> with no_grad():
@@ -149,7 +149,7 @@ class Variable:
     From Part 1–2 (see the recap). Changed in Step 25: `name`. Changed in Step 29: `grad` is a
     `Variable`, and `backward(create_graph=True)` records the backward pass.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x = Variable(np.array([[1.0, 2.0], [3.0, 4.0]]), name="x")
@@ -272,7 +272,7 @@ class Variable:
 
         Changed in Step 29: `create_graph`; gradients are Variables.
 
-        Example:
+        Examples:
             >>> import numpy as np
             >>> from tinypytorch import Variable
             >>> x = Variable(np.array(2.0))

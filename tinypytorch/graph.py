@@ -227,7 +227,7 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
     Returns:
         The DOT text, ending in a newline.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x0 = Variable(np.array(1.0), name="x0")
@@ -312,7 +312,7 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
     Returns:
         A `GraphStats`.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x = Variable(np.array(2.0))
@@ -374,7 +374,7 @@ def find_dot() -> str:
     Raises:
         GraphvizNotFoundError: neither was found; the message names both ways to get one.
 
-    Example:
+    Examples:
         >>> import os
         >>> os.path.basename(find_dot()).split(".")[0] in ("dot", "graphviz-pure")  # doctest: +SKIP
         True
@@ -481,7 +481,7 @@ class Graph:
     Attributes:
         source: the DOT text.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x = Variable(np.array(1.0), name="x")
@@ -570,7 +570,7 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
         GraphvizRenderError: `dot` could not draw this format (graphviz-pure has no pdf).
         ImportError: the `graphviz` package is missing (`pip install "tinypytorch[render]"`).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch import Variable
         >>> x = Variable(np.array(1.0), name="x")
@@ -604,7 +604,7 @@ def render_dot(dot_text: str, to_file: str | os.PathLike) -> Graph:
         GraphvizNotFoundError: no `dot` program; the message says how to get one.
         GraphvizRenderError: `dot` rejected the text (e.g. a syntax error); nothing is written.
 
-    Example:
+    Examples:
         >>> render_dot('digraph g { 1 [label="x", color=orange, style=filled] }', "x.svg")  # doctest: +SKIP
         <Graph: DOT text, 55 characters>
     """
