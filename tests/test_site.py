@@ -86,7 +86,7 @@ EXEC_FENCE = re.compile(r'^[ \t]*```\w+[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*$',
 
 def built_page(site_dir: Path, source: Path) -> Path:
     rel = source.relative_to(DOCS).with_suffix("")
-    return site_dir / ("index.html" if rel.name == "index" else rel / "index.html")
+    return site_dir / (rel.parent if rel.name == "index" else rel) / "index.html"
 
 
 def test_every_printed_output_is_marked_as_output(site_dir: Path) -> None:
@@ -111,8 +111,11 @@ def api_examples() -> list[tuple[str, str]]:
     import importlib
 
     found = []
-    for page in sorted((DOCS / "api").glob("*.md")):
-        module = importlib.import_module(f"tinypytorch.{page.stem}")
+    names = {name for page in (DOCS / "api").glob("*.md")
+             for name in re.findall(r"^:::\s*(tinypytorch[\w.]*)", page.read_text(encoding="utf-8"), re.M)}
+    assert names, "no ::: directive in docs/api/"
+    for name in sorted(names):
+        module = importlib.import_module(name)
         for test in doctest.DocTestFinder().find(module):
             parts = test.name.split(".")[2:]
             if test.examples and not any(p.startswith("_") and p != "__init__" for p in parts):
