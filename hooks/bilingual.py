@@ -1,14 +1,15 @@
 """MkDocs hooks for the two editions of the site (English at the root, Chinese under /zh/).
 
-mkdocs-static-i18n builds the site once per language. Two things go wrong on this stack without
-these hooks:
+mkdocs-static-i18n builds the site once per language. Without these hooks, two things go wrong on
+this stack and one thing is done twice:
 
-1. ``on_post_page``: drop the ``<link rel="alternate" hreflang="...">`` tags from each page's head.
-   Material's JavaScript fetches ``sitemap.xml`` relative to every such link; the plugin points them
-   at the page itself (``/steps/step25/``), so every page asked for ``/steps/step25/sitemap.xml``
-   and logged a 404 in the console. The language switcher does not need them: its own links
-   (``<a class="md-select__link" hreflang>``) already lead to the twin page, and the plugin's
-   ``sitemap.xml`` carries the same hreflang pairs for search engines.
+1. ``on_post_page`` / ``on_post_template``: drop the ``<link rel="alternate" hreflang="...">`` tags
+   from each page's head (404.html included). Material's JavaScript fetches ``sitemap.xml``
+   relative to every such link; the plugin points them at the page itself (``/steps/step25/``), so
+   every page asked for ``/steps/step25/sitemap.xml`` and logged a 404 in the console. The language
+   switcher does not need them: its own links (``<a class="md-select__link" hreflang>``) already
+   lead to the twin page, and the plugin's ``sitemap.xml`` carries the same hreflang pairs for
+   search engines.
 2. ``on_config`` / ``on_files``: keep the notebooks pages. The plugin rebuilds every file as a plain
    MkDocs ``File``, which counts only Markdown as a page, so ``notebooks/*.ipynb`` lost the page
    status mkdocs-jupyter gives it and was copied as raw JSON to ``notebooks/playground/index.html``
@@ -68,6 +69,11 @@ def drop_hreflang_links(html: str) -> str:
 
 def on_post_page(output, page, config):
     return drop_hreflang_links(output)
+
+
+def on_post_template(output, template_name, config):
+    """The theme's own pages (404.html) have the same head."""
+    return drop_hreflang_links(output) if template_name.endswith(".html") else output
 
 
 class ExecOutputs:
