@@ -11,6 +11,7 @@ local port).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -92,6 +93,19 @@ def search(driver, base: str, query: str) -> list[str]:
     box.send_keys(query)
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")
          or "没有" in d.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text)
+    # Material shows the first ten documents and renders more as the list is scrolled; the meta line
+    # says how many matched ("12 个符合条件的结果"). Scroll until every one of them is in the list.
+    meta = driver.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
+    total = int(next(iter(re.findall(r"\d+", meta)), 0))
+
+    def all_shown(d):
+        items = d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")
+        if items:
+            d.execute_script("arguments[0].scrollIntoView()", items[-1])
+        return len(items) >= total
+
+    wait(driver, all_shown)
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item")) == total, meta
     links = [a.get_attribute("href") for a in
              driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")]
     return list(dict.fromkeys(unquote(urlsplit(h).path) for h in links))
