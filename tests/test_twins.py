@@ -39,6 +39,8 @@ TRANSLATED = {
     "api/render.md",
     "api/utils.md",
     "notebooks/playground.ipynb",
+    "differences.md",
+    "pytorch.md",
 }
 MUST_HAVE_TWIN = TRANSLATED
 
