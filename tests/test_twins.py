@@ -48,6 +48,8 @@ TRANSLATED = {
     "steps/step28.md",
     "steps/step29.md",
     "steps/step30.md",
+    "differences.md",
+    "pytorch.md",
 }
 MUST_HAVE_TWIN = TRANSLATED
 
