@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
+import threading
 import weakref
 
 import numpy as np
@@ -89,6 +90,15 @@ def no_grad():
         True
     """
     return using_config("enable_backprop", False)
+
+
+class _Tracing(threading.local):
+    """The `BackwardTrace` (tinypytorch.graph) recording this thread's backward passes, if any (Step 34)."""
+
+    trace = None
+
+
+_tracing = _Tracing()
 
 
 class _collector_paused:
@@ -291,19 +301,25 @@ class Variable:
         # dy/dy = 1: a Constant, so a graph picture can tell it from an input and no gradient flows into it
         seed = self._grad if isinstance(self._grad, Variable) else Constant(np.ones_like(self._data))
         grads = {self: seed}  # this pass's gradients; stored on the variables only once the pass succeeded
+        trace = _tracing.trace
 
         with using_config("enable_backprop", create_graph), using_config("recording_backward", create_graph), \
                 _collector_paused():
+            push, pop = heapq.heappush, heapq.heappop
+            if trace is not None:  # a BackwardTrace records this pass (Step 34)
+                trace._begin({self: seed}, create_graph)
+                if trace.order == "stack":  # the plain stack that Step 34 shows going wrong: last found, first out
+                    push, pop = list.append, list.pop
             if self.creator is not None:
                 tie = itertools.count()  # orders functions of one generation: first seen, first out
                 heap = [(-self.creator.generation, next(tie), self.creator)]
                 seen = {self.creator}
                 take = grads.get if retain_grad else grads.pop
-                push, pop = heapq.heappush, heapq.heappop
                 while heap:
                     f = pop(heap)[2]
                     # every use of f's outputs was visited before f: their gradients are complete
-                    gxs = f.backward(*[take(output(), None) for output in f.outputs])
+                    gys = [take(output(), None) for output in f.outputs]
+                    gxs = f.backward(*gys)
                     if not isinstance(gxs, tuple):
                         gxs = (gxs,)
                     if len(gxs) != len(f.inputs):
@@ -320,6 +336,8 @@ class Variable:
                         if creator is not None and creator not in seen:
                             seen.add(creator)
                             push(heap, (-creator.generation, next(tie), creator))
+                    if trace is not None:
+                        trace._step(f, gys, gxs, grads)
 
             for x, gx in grads.items():  # the inputs' gradients (and, with retain_grad, every other one)
                 if x is self or x._grad is None or x._grad is _CLEARED:
@@ -419,6 +437,8 @@ class Function:
             self.outputs = [weakref.ref(output) for output in outputs]
             if Config.recording_backward:
                 self.from_backward = True
+                if _tracing.trace is not None:
+                    _tracing.trace._created.append(self)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def forward(self, *xs):
