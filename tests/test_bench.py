@@ -1,94 +1,224 @@
-"""scripts/bench.py runs and writes the JSON the benchmarks page renders (structure only: no timing is asserted)."""
+"""The benchmark (scripts/bench.py, the package scripts/benchmarks/) and the page that renders its JSON.
+
+No timing is asserted: these tests check that the workloads run and agree with numpy, that a run writes a
+complete report, that declarations are checked, that A/B measures the package it is given, and that
+docs/benchmarks.md renders every workload from the JSON with no number typed by hand.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from scripts.benchmarks import driver, page
+from scripts.benchmarks.declare import Goal, Workload
+from scripts.benchmarks.kinds import Timed
+from scripts.benchmarks.processes import measure
+from scripts.benchmarks.workloads import WORKLOADS, w1_numpy
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "scripts" / "bench.py"
+PAGE = ROOT / "docs" / "benchmarks.md"
+BENCH_DIR = ROOT / "docs" / "bench"
+UNFILLED = re.compile(r"\{(W\d|run|AB)\.")   # a fact the page names but did not fill in
 
 
-def run_bench(tmp_path, *args):
-    out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(BENCH), "--quick", "--frameworks", "", "--json", str(out), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return json.loads(out.read_text()), proc.stdout
+def bench(*args, **env):
+    return subprocess.run([sys.executable, str(BENCH), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900, env={**os.environ, **env})
 
 
-def test_quick_w6_writes_the_report(tmp_path):
-    report, stdout = run_bench(tmp_path, "--only", "W6")
+def render_page(monkeypatch, report=None):
+    """Run the page's markdown-exec blocks as the site build does; `report` replaces latest.json's.
+    Returns what the learner's part prints and what the contributors' part prints."""
+    learner, contributors = PAGE.read_text(encoding="utf-8").split("## For contributors {#contributors}")
+    find = re.compile(r'```python exec="on" session="bench"\n(.*?)```', re.S)
+    out = []
+    ns = {"print": lambda *a, end="\n": out.append(" ".join(map(str, a)) + end)}
+    monkeypatch.chdir(ROOT)
+    parts = []
+    for i, part in enumerate((learner, contributors)):
+        for j, block in enumerate(find.findall(part)):
+            exec(block, ns)
+            if (i, j) == (0, 0) and report is not None:
+                ns["report"], ns["facts"] = report, page.facts(report, ns["changes"])
+        parts.append("".join(out))
+        out.clear()
+    return parts
+
+
+# ---- a run --------------------------------------------------------------------------------------------------
+
+def test_quick_run_writes_a_complete_report_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    out, scratch = tmp_path / "out" / "bench.json", tmp_path / "scratch"
+    scratch.mkdir()
+    proc = bench("--quick", "--frameworks", "", "--json", str(out), TMPDIR=str(scratch))
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
     assert report["schema"] == 1 and report["mode"] == "quick"
-    machine = report["machine"]
-    for key in ("python", "numpy", "tinypytorch", "cpus", "platform"):
-        assert key in machine
-    assert list(report["workloads"]) == ["W6"]
-    w6 = report["workloads"]["W6"]
-    assert set(w6["results"]) >= {"nothing", "numpy", "tinypytorch"}
-    for result in w6["results"].values():
-        assert len(result["runs_wall_s"]) >= 5 and result["median_wall_s"] > 0
-        assert result["heavy_modules"] == []          # importing tinypytorch pulls in no plotting library
-    assert w6["goal_met"] in (True, False) and isinstance(w6["goal_value"], float)
-    assert "W6" in stdout
+    assert report["implementations"] == ["numpy", "tinypytorch"]
+    assert list(report["workloads"]) == list(WORKLOADS)
+    for wid, res in report["workloads"].items():
+        w = WORKLOADS[wid]
+        assert res["params"] == w.quick and res["title"] == w.title and res["goal"] == w.goal.description
+        assert set(res["results"]) >= {"numpy", "tinypytorch"}, wid
+        assert res["goal_met"] is w.goal.met(res["goal_value"]), wid
+        assert all(v for k, v in res["results"]["tinypytorch"].items() if k.endswith("agrees_with_numpy")), wid
+        assert f"{wid}  " in proc.stdout
+    assert report["workloads"]["W3"]["goal_met"] is None          # its goal is judged against DeZero
+    assert report["workloads"]["W6"]["results"]["tinypytorch"]["heavy_modules"] == []
+    assert list(out.parent.iterdir()) == [out] and list(scratch.iterdir()) == []
+    text = "".join(render_page(monkeypatch, report))               # the page renders a report without DeZero
+    assert "not measured (needs DeZero)" in text and not UNFILLED.search(text)
 
 
-def test_every_workload_runs_and_agrees_with_numpy():
-    """A tiny run of W1–W5 through the real worker processes: every implementation computes what numpy does."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import bench
-    finally:
-        sys.path.pop(0)
+def test_every_workload_runs_in_fresh_processes_and_agrees_with_numpy():
     tiny = {"W1": {"steps": 20}, "W2": {"runs": 2, "newton_steps": 10}, "W3": {"max_order": 4},
             "W4": {"n": 1000}, "W5": {"n": 20_000, "ops": 10}}
-    impls = ["numpy", "tinypytorch"]
-    for wid in ("W1", "W2", "W4"):
-        results = bench.bench_timed(wid, impls, tiny[wid], procs=1, inner=1)
-        assert results["tinypytorch"]["agrees_with_numpy"], (wid, results)
-        assert results["numpy"]["ratio_to_numpy"] == 1.0
-    w3 = bench.bench_w3(impls, tiny["W3"], procs=1, inner=1)
-    assert w3["tinypytorch"]["agrees_with_numpy"]
-    assert w3["tinypytorch"]["function_nodes"]["1"] == 4     # tanh backward: Tanh, Mul, Sub, Mul
-    w5 = bench.bench_w5(impls, tiny["W5"], procs=1, modes=("live",))
-    assert w5["tinypytorch"]["keep_agrees_with_numpy"] and w5["tinypytorch"]["plain_agrees_with_numpy"]
-    assert w5["numpy"]["live_keep_peak_bytes"] > 0
+    for wid, params in tiny.items():
+        w = WORKLOADS[wid]
+        results = w.kind.collect(w, ["numpy", "tinypytorch"], params, procs=1, quick=True)
+        checks = {k: v for k, v in results["tinypytorch"].items() if k.endswith("agrees_with_numpy")}
+        assert checks and all(checks.values()), (wid, results)
+    w3 = WORKLOADS["W3"]
+    nodes = w3.kind.collect(w3, ["numpy", "tinypytorch"], {"max_order": 2}, 1, True)["tinypytorch"]["function_nodes"]
+    assert nodes["1"] == 4   # tanh's backward: Tanh, Mul, Sub, Mul
 
 
 def test_only_rejects_unknown_workloads():
-    proc = subprocess.run([sys.executable, str(BENCH), "--only", "W9"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode != 0 and "unknown workload" in proc.stderr
+    proc = bench("--only", "W9")
+    assert proc.returncode == 2 and "unknown workload(s) W9" in proc.stderr
 
 
-def test_recorded_results_match_the_schema():
-    """docs/bench/latest.json (what the site shows) has every workload and the goal verdicts."""
-    report = json.loads((ROOT / "docs" / "bench" / "latest.json").read_text())
-    assert report["mode"] == "full"
-    assert list(report["workloads"]) == ["W1", "W2", "W3", "W4", "W5", "W6"]
+def test_a_report_is_written_whole_or_not_at_all(tmp_path):
+    path = tmp_path / "bench.json"
+    path.write_text('{"kept": true}\n')
+    with pytest.raises(TypeError):
+        driver.write_json(path, {"written first": list(range(10_000)), "then": object()})
+    assert json.loads(path.read_text()) == {"kept": True} and list(tmp_path.iterdir()) == [path]
+
+
+def test_reprofile_replaces_the_profiles_and_nothing_else(tmp_path):
+    report = {"workloads": {
+        "W1": {"params": {"steps": 20}, "results": {"numpy": {"median_s": 1.0}}},
+        "W5": {"params": {"n": 1000, "ops": 6}, "results": {}},
+        "W6": {"params": {}, "results": {}}}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    proc = bench("--reprofile", str(path))
+    assert proc.returncode == 0, proc.stderr
+    after = json.loads(path.read_text())
+    w1 = after["workloads"]["W1"].pop("profile")
+    assert w1["unit"] == "descent step" and w1["function_calls"] == w1["function_calls_per_unit"] * 20 > 0
+    assert any(row["function"].startswith("Function.") for row in w1["top"])
+    census = after["workloads"]["W5"].pop("profile")
+    assert census == {"intermediate_arrays_held": 6, "arrays_a_backward_reads": 3, "array_bytes": 8000}
+    assert after == report                                          # W6 has no profile; timings untouched
+
+
+# ---- declarations -------------------------------------------------------------------------------------------
+
+def declare(**overrides):
+    fields = dict(id="W9", title="t", short="s", goal=Goal("≤ {limit}×", short="≤ {limit}×", limit=2),
+                  kind=Timed(1, 1), full={"steps": 10}, quick={"steps": 2}, warm_up={"steps": 1},
+                  numpy=w1_numpy, tinypytorch=w1_numpy, dezero=w1_numpy, torch=w1_numpy)
+    return Workload(**{**fields, **overrides})
+
+
+def test_a_declaration_missing_a_function_fails_clearly():
+    declare()   # complete: accepted
+    fields = dict(id="W9", title="t", short="s", goal=Goal("g", short="g", limit=2), kind=Timed(1, 1),
+                  full={"steps": 10}, quick={"steps": 2}, numpy=w1_numpy, tinypytorch=w1_numpy, dezero=w1_numpy)
+    with pytest.raises(TypeError, match=r"workload W9: no torch function declared"):
+        Workload(**fields)
+
+
+def test_a_declaration_whose_function_cannot_take_its_sizes_fails_clearly():
+    with pytest.raises(TypeError, match=r"workload W9: numpy function w1_numpy cannot take the sizes \['n'\]"):
+        declare(ab={"n": 5})
+    with pytest.raises(TypeError, match=r"workload W9: the torch entry is 'import torch', not a function"):
+        declare(torch="import torch")
+
+
+def test_goals_fill_their_limit_and_judge_every_part():
+    goal = Goal("≤ {limit}× numpy", short="≤ {limit}×", limit=1.3)
+    assert goal.description == "≤ 1.3× numpy" and goal.met(1.3) and not goal.met(1.31) and goal.met(None) is None
+    parts = Goal("≤ {keep}×", short="s", limit={"keep": 1.25, "no_grad": 1.02})
+    assert parts.description == "≤ 1.25×"
+    assert parts.met({"keep": 1.2, "no_grad": 1.0}) and not parts.met({"keep": 1.2, "no_grad": 1.03})
+
+
+# ---- A/B ----------------------------------------------------------------------------------------------------
+
+def test_ab_measures_the_package_of_each_side(tmp_path):
+    with driver.package_tree("HEAD") as (tree, label):
+        assert (tree / "tinypytorch" / "__init__.py").is_file() and label == driver.package_commit(rev="HEAD")
+        ratios = driver.ab_compare(tree, ROOT, rounds=1, inner=1, sizes={"W1": {"steps": 20}, "W3": {"max_order": 3}})
+    assert not tree.exists()                                        # the export is removed
+    assert set(ratios) == {"W1", "W3"} and all(r["median_ratio"] > 0 for r in ratios.values())
+    broken = tmp_path / "broken"
+    (broken / "tinypytorch").mkdir(parents=True)
+    (broken / "tinypytorch" / "__init__.py").write_text("raise ImportError('broken on purpose')\n")
+    with pytest.raises(RuntimeError, match="broken on purpose"):   # the worker imports that side's package
+        measure("W1", "tinypytorch", {"steps": 5}, tree=broken)
+
+
+def test_ab_rejects_what_it_cannot_compare():
+    proc = bench("--ab", "no-such-revision-xyz")
+    assert proc.returncode != 0 and "neither a folder holding tinypytorch/ nor a revision" in proc.stderr
+    proc = bench("--ab", "HEAD", "HEAD", "label")
+    assert proc.returncode == 2 and "--ab takes REV, or A B, or A B LABEL_A LABEL_B" in proc.stderr
+
+
+# ---- the recorded JSON and the page -------------------------------------------------------------------------
+
+def test_recorded_results_match_the_declarations():
+    """docs/bench/latest.json (what the site shows) is a full run of every workload, with the goal verdicts."""
+    report = page.load(BENCH_DIR / "latest.json")
+    assert report["mode"] == "full" and list(report["workloads"]) == list(WORKLOADS)
     for wid, res in report["workloads"].items():
-        assert "tinypytorch" in res["results"] and "goal_met" in res, wid
+        assert res["params"] == WORKLOADS[wid].full and "tinypytorch" in res["results"], wid
+        assert res["goal_met"] is WORKLOADS[wid].goal.met(res["goal_value"]), wid
+    for record in page.load(BENCH_DIR / "changes.json"):
+        assert set(record["workloads"]) == {w.id for w in WORKLOADS.values() if w.ab}
 
 
-def test_the_page_renders_every_recorded_file():
-    """What docs/benchmarks.md prints at build time, from the recorded JSON files."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import bench
-    finally:
-        sys.path.pop(0)
-    bench_dir = ROOT / "docs" / "bench"
-    report, baseline = bench.load(bench_dir / "latest.json"), bench.load(bench_dir / "baseline.json")
-    summary = bench.markdown_summary(report)
-    assert summary.count("\n| W") == 6 and ("✅" in summary or "❌" in summary)
-    details = bench.markdown_details(report)
-    assert all(f"### {wid}" in details for wid in report["workloads"])
-    assert bench.markdown_before_after(baseline, report).count("\n| W") == 6
-    evidence = bench.markdown_evidence(report)
+def test_the_page_renders_every_recorded_workload(monkeypatch):
+    learner, contributors = render_page(monkeypatch)
+    text = learner + contributors
+    report = page.load(BENCH_DIR / "latest.json")
     for wid, res in report["workloads"].items():
-        assert (f"**{wid} " in evidence) == (res["goal_met"] is False), wid
-    changes = json.loads((bench_dir / "changes.json").read_text())
-    table = bench.markdown_changes(changes)
-    assert table.count("\n| `") == len(changes) >= 1
-    assert all(set(c["workloads"]) == {"W1", "W2", "W3", "W4"} for c in changes)
+        assert f"| **{wid}**<br>" in learner, wid                            # the comparison table
+        assert f"### {wid} — {WORKLOADS[wid].short} {{#{wid.lower()}}}" in contributors, wid
+        assert (f"**{wid} — " in contributors) == (res["goal_met"] is False), wid   # evidence for goals not met
+    for record in page.load(BENCH_DIR / "changes.json"):
+        assert f"| `{record['from']}` → `{record['to']}` |" in contributors
+    assert "not measured" not in text and "None" not in text and "nan" not in text
+    assert not UNFILLED.search(text)                                        # every fact was filled in
+    commits = {page.load(BENCH_DIR / f)["machine"]["git_commit"] for f in ("latest.json", "baseline.json")}
+    commits |= {c[k] for c in page.load(BENCH_DIR / "changes.json") for k in ("from", "to")}
+    assert not [c for c in commits if c in learner]                         # no commit in the learner's part
+    assert '```python\nW1 = Workload(\n    id="W1",' in contributors and "torch=w1_torch,\n)\n```" in contributors
+
+
+def hand_typed_numbers(markdown):
+    """Digits in the page's prose, outside code, facts, links, workload ids and step references."""
+    prose = re.sub(r"```python exec[^\n]*\n(.*?)```",
+                   lambda m: "\n".join(re.findall(r'"""(.*?)"""', m.group(1), re.S)), markdown, flags=re.S)
+    prose = re.sub(r"```.*?```", "", prose, flags=re.S)
+    for pattern in (r"`[^`]*`", r"\{[^}]*\}", r"\]\([^)]*\)", r"\bW\d\b", r"\bSteps? \d\d(?:[–,] ?\d\d)*",
+                    r"\b0-d\b", r"2x²"):
+        prose = re.sub(pattern, "", prose)
+    return re.findall(r"[^\s]*\d[^\s]*", prose)
+
+
+def test_no_number_on_the_page_is_typed_by_hand():
+    assert hand_typed_numbers(PAGE.read_text(encoding="utf-8")) == []
+    typed = '```python exec="on" session="bench"\nsay("""\nIt takes 14.5× numpy\'s time.\n""")\n```\nIn 3 s.\n'
+    assert hand_typed_numbers(typed) == ["14.5×", "3"]

@@ -167,6 +167,18 @@ def test_create_graph_steps_list_the_nodes_they_recorded():
     assert all(s.created == () for s in plain.steps)
 
 
+def test_grad_runs_the_same_pass_and_is_traced():
+    from tinypytorch import grad
+
+    x, a, y = diamond()
+    with BackwardTrace() as trace:
+        gx, = grad(y, x, create_graph=True)
+    assert names(trace) == ["Add(gen 2)", "Square(gen 1)", "Square(gen 1)", "Square(gen 0)"]
+    assert float(gx.data) == float(trace.steps[-1].totals[0].data) == 64.0 and x.grad is None
+    assert trace.passes[0].outputs == (y,) and trace.passes[0].create_graph
+    assert [type(f).__name__ for f in trace.steps[-1].created] == ["Mul", "Mul"]  # 2 * x * gy
+
+
 # --- the trace object ------------------------------------------------------------------------------------------
 
 def test_only_passes_in_the_block_and_in_this_thread_are_recorded():
