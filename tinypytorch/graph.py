@@ -406,7 +406,7 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
 # Watching backward run
 # ---------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class BackwardStep:
     """One step of a backward pass, as `BackwardTrace` recorded it: one Function's backward.
 
@@ -450,7 +450,7 @@ class BackwardStep:
         return text
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class BackwardPass:
     """One backward pass in a `BackwardTrace`: where it started and its steps.
 
