@@ -477,7 +477,7 @@ class BackwardTrace:
     and sent (see `BackwardStep`). With `create_graph=True`, a step also lists the Functions of the
     gradient graph that it recorded. The trace holds on to what it recorded, gradients and graph included,
     for as long as you keep it. Passes run by other threads are not recorded; inside the block the
-    innermost trace records. Without a trace, backward does no work for one.
+    innermost trace records. Without a trace, a pass only checks once per function that none is recording.
 
     `get_dot_graph(y, trace=trace)` numbers the functions of a picture in the order they were visited.
 
