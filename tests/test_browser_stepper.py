@@ -9,18 +9,17 @@ sticks out; the console stays clean. A broken copy of the script proves the chec
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from pathlib import Path
 
 import pytest
 
-from test_browser import browser, check_page, serve, server, set_scheme  # noqa: F401 - fixtures used below
+from test_browser import (DESKTOP, PHONE, browser, check_page, serve, server,  # noqa: F401 - fixtures
+                          set_scheme, set_width)
 
 pytestmark = pytest.mark.browser
 
-PHONE = 390
 PAGES = {"steps/step29/": ["step29-gradient-graph-growing"],
          "steps/step33/": ["step33-double-backprop-steps"],
          "steps/step34/": ["step34-diamond-by-generation", "step34-diamond-plain-stack"]}
@@ -137,14 +136,13 @@ def walk_problems(driver, block, traces: list[list[dict]], words: dict[str, str]
     return problems
 
 
-@contextlib.contextmanager
-def phone_width(driver):
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": PHONE, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+def phone_problems(driver) -> list[str]:
+    """What of a stepper sticks out at a phone's width."""
+    set_width(driver, PHONE)
     try:
-        yield
+        return [f"at {PHONE} px: {p}" for p in driver.execute_script(WIDTH_JS, PHONE)]
     finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        set_width(driver, DESKTOP)
 
 
 ENGLISH = {"step": "Step {k} of {n}", "start": "start", "received": "received", "sent": "sent",
@@ -168,8 +166,7 @@ def test_steppers_replay_the_trace_forward_and_back(browser, server, site_dir: P
             "return getComputedStyle(arguments[0].querySelector('.tp-stepper__graph')).backgroundColor", blocks[0])
         if background != "rgb(255, 255, 255)":
             problems.append(f"{scheme} palette: the graph is drawn on {background}, not white")
-    with phone_width(browser):
-        problems += [f"at {PHONE} px: {p}" for p in browser.execute_script(WIDTH_JS, PHONE)]
+    problems += phone_problems(browser)
     problems += [f"console: {e['message']}" for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not problems, "\n".join(problems)
 
@@ -259,8 +256,7 @@ def test_the_checks_catch_a_broken_stepper(browser, site_dir: Path, tmp_path: Pa
     with serve(site) as (base, _):
         block, = ready(browser, f"{base}/steps/step29/")
         problems = "\n".join(walk_problems(browser, block, traces, ENGLISH))
-        with phone_width(browser):
-            problems += "\n".join(browser.execute_script(WIDTH_JS, PHONE))
+        problems += "\n".join(phone_problems(browser))
         problems += "\n".join(e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE")
     for expected in ["step 1, lane 1: highlighted", "step 0, lane 1: hide []", "step 2, lane 1: the panel lacks",
                      "reaches", "boom from the stepper page"]:

@@ -1,5 +1,5 @@
-"""Figures of Step 29 (create_graph): the forward graph of f(x) = x⁴ − 2x² and the gradient graph
-that backward(create_graph=True) records next to it, still and as a stepper that shows it being recorded."""
+"""Figures of Step 29 (create_graph): the forward graph of f(x) = x⁴ − 2x² and the gradient
+graph that backward(create_graph=True) records next to it, still and as a stepper."""
 from __future__ import annotations
 
 from scripts.figures import figure, render_dot, run_listing
@@ -20,7 +20,7 @@ def forward_and_gradient_graph(path):
 
 @figure("step29-gradient-graph-growing", data=True)
 def gradient_graph_growing(path):
-    """The same pass as a stepper: each step of `y.backward(create_graph=True)` and the nodes it records."""
+    """`y.backward(create_graph=True)` as a stepper: its steps, and what each one records."""
     from scripts.figures.backward_stepper import draw_stepper
     from tinypytorch.graph import BackwardTrace
 
