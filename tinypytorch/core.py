@@ -36,11 +36,16 @@ _SWITCHES = ("enable_backprop", "recording_backward")
 
 
 class _ThreadSwitches(threading.local):
-    """The switches of one thread; every thread starts with backprop on and no backward pass recording."""
+    """The switches of one thread; every thread starts with backprop on and no backward pass recording.
+
+    Beside them, `trace`: the `BackwardTrace` (tinypytorch.graph) recording this thread's backward passes,
+    or None (Step 34). It is set by entering a trace, not by `using_config`.
+    """
 
     def __init__(self):
         self.enable_backprop = True
         self.recording_backward = False
+        self.trace = None
 
 
 _switches = _ThreadSwitches()
@@ -159,15 +164,6 @@ def no_grad():
         True
     """
     return using_config("enable_backprop", False)
-
-
-class _Tracing(threading.local):
-    """The `BackwardTrace` (tinypytorch.graph) recording this thread's backward passes, if any (Step 34)."""
-
-    trace = None
-
-
-_tracing = _Tracing()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -585,8 +581,8 @@ class Function:
             self.outputs = [weakref.ref(output) for output in outputs]
             if switches.recording_backward:
                 self.from_backward = True
-                if _tracing.trace is not None:
-                    _tracing.trace._created.append(self)
+                if switches.trace is not None:  # a BackwardTrace records what each step adds (Step 34)
+                    switches.trace._created.append(self)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def forward(self, *xs):
@@ -658,7 +654,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                 heap.append((-y.creator.generation, next(tie), y.creator))
         heapq.heapify(heap)
         push, pop = heapq.heappush, heapq.heappop
-        trace = _tracing.trace
+        trace = switches["trace"]
         if trace is not None:  # a BackwardTrace records this pass (Step 34)
             trace._begin(seeds, create_graph)
             if trace.order == "stack":  # the plain stack that Step 34 shows going wrong: last found, first out

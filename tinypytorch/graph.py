@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .core import Constant, Function, Variable, _tracing
+from .core import Constant, Function, Variable, _switches
 
 __all__ = ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "BackwardTrace", "BackwardPass",
            "BackwardStep"]
@@ -544,13 +544,13 @@ class BackwardTrace:
     def __enter__(self):
         if self._running:
             raise RuntimeError("this BackwardTrace's block is already running; use a new BackwardTrace() inside it")
-        self._outer = _tracing.trace
+        self._outer = _switches.trace
         self._running = True
-        _tracing.trace = self
+        _switches.trace = self
         return self
 
     def __exit__(self, *exc_info):
-        _tracing.trace, self._outer = self._outer, None
+        _switches.trace, self._outer = self._outer, None
         self._running = False
 
     def __repr__(self):
