@@ -39,6 +39,13 @@ TRANSLATED = {
     "api/render.md",
     "api/utils.md",
     "notebooks/playground.ipynb",
+    "steps/step26.md",
+    "steps/step27.md",
+    "steps/step28.md",
+    "steps/step29.md",
+    "steps/step30.md",
+    "differences.md",
+    "pytorch.md",
 }
 MUST_HAVE_TWIN = TRANSLATED
 
