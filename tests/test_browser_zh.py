@@ -11,6 +11,8 @@ local port).
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -92,6 +94,22 @@ def search(driver, base: str, query: str) -> list[str]:
     box.send_keys(query)
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")
          or "没有" in d.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text)
+    # Material shows the first ten documents and renders four more each time the list is scrolled
+    # to its bottom again; the meta line says how many matched ("15 个符合条件的结果"). Scroll down and
+    # back up, one move per poll, until every one of them is in the list.
+    meta = driver.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
+    total = int(next(iter(re.findall(r"\d+", meta)), 0))
+    moves = itertools.count()
+
+    def all_shown(d):
+        if len(d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")) >= total:
+            return True
+        d.execute_script("const w = document.querySelector('.md-search__scrollwrap');"
+                         "w.scrollTop = arguments[0] ? w.scrollHeight : 0;", next(moves) % 2 == 0)
+        return False
+
+    wait(driver, all_shown)
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item")) == total, meta
     links = [a.get_attribute("href") for a in
              driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")]
     return list(dict.fromkeys(unquote(urlsplit(h).path) for h in links))
