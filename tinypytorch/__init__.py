@@ -4,10 +4,10 @@ The public face only: every name here is defined in a module of its own.
 `import tinypytorch.functions as F` for sin, cos, tanh, exp, log and square.
 """
 
-from .core import Config, Constant, Function, Variable, as_array, as_variable, no_grad, using_config
+from .core import Config, Constant, Function, Variable, as_array, as_variable, grad, no_grad, using_config
 
-__all__ = ["Config", "Constant", "Function", "Variable", "as_array", "as_variable", "no_grad", "using_config",
-           "get_dot_graph", "plot_dot_graph"]
+__all__ = ["Config", "Constant", "Function", "Variable", "as_array", "as_variable", "grad", "no_grad",
+           "using_config", "get_dot_graph", "plot_dot_graph"]
 __version__ = "0.3.0"
 
 

@@ -1,0 +1,166 @@
+"""`tinypytorch.grad`, the functional form of backward (as `torch.autograd.grad`), issue 9.
+
+It must give what `backward` gives, to any order, while leaving every `.grad` alone; expected values are
+closed-form derivatives.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import tinypytorch
+import tinypytorch.core
+import tinypytorch.functions as F
+from tinypytorch import Config, Variable, grad
+
+
+def by_backward(f, x, order):
+    """The book's way: backward(create_graph=True) and cleargrad() between the orders."""
+    x = Variable(np.array(x, dtype=float))
+    f(x).backward(create_graph=True)
+    for _ in range(order - 1):
+        gx = x.grad
+        x.cleargrad()
+        gx.backward(create_graph=True)
+    return x.grad.data
+
+
+def by_grad(f, x, order):
+    x = Variable(np.array(x, dtype=float))
+    g = f(x)
+    for _ in range(order):
+        g, = grad(g, x, create_graph=True)
+    assert x.grad is None
+    return g.data
+
+
+# f and its first three derivatives, written down by hand
+CLOSED_FORMS = {
+    "x^4 - 2x^2": (lambda x: x ** 4 - 2 * x ** 2,
+                   [lambda x: 4 * x ** 3 - 4 * x, lambda x: 12 * x ** 2 - 4, lambda x: 24 * x]),
+    "tanh": (F.tanh, [lambda x: 1 - np.tanh(x) ** 2, lambda x: -2 * np.tanh(x) * (1 - np.tanh(x) ** 2),
+                      lambda x: (1 - np.tanh(x) ** 2) * (6 * np.tanh(x) ** 2 - 2)]),
+    "sin": (F.sin, [np.cos, lambda x: -np.sin(x), lambda x: -np.cos(x)]),
+    "exp(x) / x": (lambda x: F.exp(x) / x,
+                   [lambda x: np.exp(x) * (x - 1) / x ** 2, lambda x: np.exp(x) * (x ** 2 - 2 * x + 2) / x ** 3,
+                    lambda x: np.exp(x) * (x ** 3 - 3 * x ** 2 + 6 * x - 6) / x ** 4]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_grad_agrees_with_backward_and_calculus_to_order_3(name, order):
+    f, derivs = CLOSED_FORMS[name]
+    x = np.array([0.5, 1.0, -1.0, 1.7]) if name == "exp(x) / x" else np.array([0.0, 1.0, -1.0, 0.3])
+    expected = derivs[order - 1](x)
+    np.testing.assert_allclose(by_grad(f, x, order), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(by_backward(f, x, order), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_no_grad_is_touched_not_even_an_intermediates_or_a_preset_one():
+    x = Variable(np.array(2.0))
+    x.grad = Variable(np.array(100.0))
+    t = x * x
+    y = t * x
+    y.grad = Variable(np.array(7.0))  # grad() does not take it as the starting gradient, as backward would
+    gx, = grad(y, x)
+    assert gx.data == 12.0 and gx.creator is None
+    assert x.grad.data == 100.0 and t.grad is None and y.grad.data == 7.0
+
+
+def test_gradients_with_respect_to_several_inputs_and_a_mixed_second_derivative():
+    x, y = Variable(np.array(2.0)), Variable(np.array(3.0))
+    z = x ** 2 * y + F.sin(x * y)
+    gx, gy = grad(z, [x, y], create_graph=True)
+    assert gx.data == pytest.approx(2 * 2 * 3 + 3 * math.cos(6))
+    assert gy.data == pytest.approx(4 + 2 * math.cos(6))
+    gxy, = grad(gx, y)  # d²z/dxdy = 2x + cos(xy) - xy sin(xy)
+    assert gxy.data == pytest.approx(4 + math.cos(6) - 6 * math.sin(6))
+    assert x.grad is None and y.grad is None
+
+
+def test_gradient_with_respect_to_an_intermediate_variable():
+    x = Variable(np.array(2.0))
+    t = x * 3
+    y = t ** 2
+    gt, gx = grad(y, [t, x])
+    assert (gt.data, gx.data) == (12.0, 36.0)  # dy/dt = 2t, dy/dx = 2t * 3
+    assert t.grad is None
+
+
+def test_an_input_the_output_does_not_depend_on_gets_zeros():
+    x, unused = Variable(np.array(2.0)), Variable(np.ones((2, 3)))
+    gx, gu = grad(x * 3, [x, unused])
+    assert gx.data == 3.0
+    assert gu.shape == (2, 3) and np.array_equal(gu.data, np.zeros((2, 3)))
+    g3, = grad(gx, x)  # the derivative of the constant 3
+    assert g3.data == 0.0
+
+
+def test_grad_outputs_give_a_vector_jacobian_product():
+    x = Variable(np.array([1.0, 2.0, 3.0]))
+    y = x ** 2
+    gx, = grad(y, x, grad_outputs=np.array([1.0, 10.0, 100.0]))
+    assert np.array_equal(gx.data, [2.0, 40.0, 600.0])
+
+
+def test_several_outputs_add_up():
+    x = Variable(np.array(2.0))
+    a, b = x ** 2, x ** 3
+    gx, = grad([a, b], x, grad_outputs=[1.0, np.array(2.0)])
+    assert gx.data == 4 + 2 * 12
+
+
+def test_an_output_that_is_also_an_input_of_the_other():
+    x = Variable(np.array(2.0))
+    a = x ** 2
+    b = a * 3
+    gx, ga = grad([a, b], [x, a])  # d(a + b)/da = 1 + 3, d(a + b)/dx = 4 * 2x
+    assert (gx.data, ga.data) == (16.0, 4.0)
+
+
+def test_broadcast_inputs_get_their_own_shapes():
+    a, b = Variable(np.ones((2, 3))), Variable(np.array([1.0, 2.0, 3.0]))
+    ga, gb = grad(a * b, [a, b])
+    assert ga.shape == (2, 3) and gb.shape == (3,)
+    assert np.array_equal(ga.data, np.broadcast_to(b.data, (2, 3))) and np.array_equal(gb.data, [2.0, 2.0, 2.0])
+
+
+def test_each_input_gets_its_own_gradient_object():
+    a, b = Variable(np.array(1.0)), Variable(np.array(2.0))
+    ga, gb = grad(a + b, [a, b])
+    assert ga is not gb and not np.shares_memory(ga.data, gb.data)
+    seed = np.array(5.0)
+    gy, = grad(a, a, grad_outputs=seed)  # the output is the input: its gradient is the seed, copied
+    seed[...] = 0
+    assert gy.data == 5.0
+
+
+def test_without_create_graph_nothing_is_recorded_and_the_switches_are_as_before():
+    x = Variable(np.array(0.5))
+    gx, = grad(F.tanh(x), x)
+    assert gx.creator is None
+    assert Config.enable_backprop is True and Config.recording_backward is False
+    hx, = grad(F.tanh(x), x, create_graph=True)
+    assert hx.creator is not None and hx.creator.from_backward is True
+
+
+def test_bad_arguments_are_refused_clearly():
+    x = Variable(np.array([1.0, 2.0]))
+    y = x * 2
+    with pytest.raises(TypeError, match=r"inputs must be a Variable or a list of Variables; item 0 is ndarray"):
+        grad(y, np.ones(2))
+    with pytest.raises(TypeError, match=r"outputs must be a Variable"):
+        grad([y, 3.0], x)
+    with pytest.raises(ValueError, match=r"grad_outputs\[0\] has shape \(3,\), but the output has shape \(2,\)"):
+        grad(y, x, grad_outputs=np.ones(3))
+    with pytest.raises(ValueError, match="grad_outputs has 2 entries for 1 outputs"):
+        grad(y, x, grad_outputs=[np.ones(2), np.ones(2)])
+    with pytest.raises(ValueError, match=r"outputs\[1\] is listed twice"):
+        grad([y, y], x)
+    assert x.grad is None
+
+
+def test_exported_at_the_package_root():
+    assert tinypytorch.grad is tinypytorch.core.grad and "grad" in tinypytorch.__all__
