@@ -4,6 +4,9 @@
     python3 scripts/run.py serve   # build the figures, serve the site on http://127.0.0.1:8000
     python3 scripts/run.py test    # run the whole test suite
 
+``serve --port N`` serves on another port; a port already in use is reported before anything is
+built.
+
 Each creates (or reuses) the virtual environment ``.venv`` in the repository and
 installs the project into it in editable mode with the extras it needs
 (``serve``: ``docs,render``; ``test``: ``test``). A stamp file in ``.venv`` records
@@ -17,6 +20,7 @@ import argparse
 import hashlib
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +110,34 @@ def tool_env() -> dict[str, str]:
     return env
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True if a server already listens on host:port (bound as MkDocs' server binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, not {port}")
+    return port
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Checked first: MkDocs binds the port only after a full build, and then fails with a traceback.
+    if port_in_use("127.0.0.1", args.port):
+        other = args.port + 1 if args.port < 65535 else 8001
+        log(f"error: port {args.port} on 127.0.0.1 is already in use (another `serve`?); stop that "
+            f"server, or serve on another port: python3 scripts/run.py serve --port {other}")
+        return 1
     py = ensure_venv(EXTRAS["serve"])
     env = tool_env()
     log("building the figures")
@@ -137,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="build the figures and serve the site locally")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port_number, default=8000,
+                       help="the port on 127.0.0.1 to serve on (default: 8000)")
     serve.set_defaults(func=cmd_serve)
     test = sub.add_parser("test", help="run the whole test suite")
     test.set_defaults(func=cmd_test)

@@ -85,3 +85,58 @@ def test_page_figures_are_registered(step):
         used |= set(found)
     assert used == {f"{name}.svg" for name in figures}
     assert used <= registered_figures(step)
+
+
+# --- the bridge to the book and the blog ---------------------------------------------------------------------
+
+BOOK_URL = "https://github.com/oreilly-japan/deep-learning-from-scratch-3/blob/master/steps/step{}.py"
+BLOG_URL = "https://github.com/BinaryOracle/TinyPytorch"
+#: step -> (the book's steps it retells, the blog's step or None)
+BRIDGE = {25: ([25, 26], 25), 26: ([28], 26), 27: ([29], 27), 28: ([27], None), 29: ([30, 31, 32], None),
+          30: ([33], None), 31: ([34], None), 32: ([35], None), 33: ([36], None), 34: ([], None)}
+BOX = re.compile(r'\A# [^\n]*\n\n!!! info "In the book and the blog"\n((?:    [^\n]*\n)+)\n')
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_chapter_opens_with_its_book_and_blog_steps(step):
+    book, blog = BRIDGE[step]
+    m = BOX.match(page_path(step).read_text(encoding="utf-8"))
+    assert m, "the chapter must open with the 'In the book and the blog' box right under its title"
+    box = " ".join(m.group(1).split())
+    pattern = re.escape(BOOK_URL).replace(r"\{\}", r"(\d\d)")
+    links = re.findall(rf"\[(\d\d)\]\({pattern}\)", box)
+    assert all(a == b for a, b in links) and [int(a) for a, _ in links] == book
+    assert f"[blog series]({BLOG_URL})" in box
+    if blog is None:
+        assert "ends before" in box and "step 2" not in box.split("blog")[-1]
+    else:
+        assert f"and step {blog} of the [blog series]" in box
+    if not book:
+        assert "no single counterpart in the book" in box
+
+
+def test_home_page_table_of_site_blog_and_book_steps():
+    text = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    pattern = re.escape(BOOK_URL).replace(r"\{\}", r"(\d\d)")
+    rows = re.findall(r"^\| \[Step (\d\d)\]\(steps/step\1\.md\) \| ([^|]+) \| ([^|]+) \|", text, re.M)
+    table = {}
+    for site, blog, book in rows:
+        links = re.findall(rf"\[(\d\d)\]\({pattern}\)", book)
+        assert all(a == b for a, b in links), book
+        table[int(site)] = ([int(a) for a, _ in links], None if blog.strip() == "—" else int(blog))
+    assert table == BRIDGE
+    for url in (BLOG_URL, "https://github.com/oreilly-japan/deep-learning-from-scratch-3"):
+        assert f"]({url})" in text
+    # the book's Part 3 (its steps 25-36) is folded into the chapters, each book step exactly once
+    assert sorted(n for book, _ in BRIDGE.values() for n in book) == list(range(25, 37))
+
+
+def test_no_control_characters_in_pages():
+    """A backslash eaten on the way (`\\frac` written as a Python string becomes form feed + `rac`) breaks the
+    math on the page without failing the build; the browser test sees it, this finds it at once."""
+    bad = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for lineno, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):  # not splitlines():
+            if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", line):                     # it splits at \f
+                bad[f"{page.relative_to(ROOT)}:{lineno}"] = repr(line[:60])
+    assert not bad, bad

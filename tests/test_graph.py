@@ -350,4 +350,4 @@ def test_root_reexport():
 def test_docstrings_carry_step_keys():
     assert "Introduced in Step 25." in get_dot_graph.__doc__
     for obj in (graph_stats, GraphStats):
-        assert "Introduced in Step 32." in obj.__doc__
+        assert "Introduced in Step 25 (a picture checked by counting)" in obj.__doc__

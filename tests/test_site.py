@@ -6,6 +6,7 @@ and every figure it builds is shown by some page; docs/figures/ holds exactly wh
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -76,3 +77,96 @@ def test_figures_shown_and_built_match(figures: Run, site_dir: Path) -> None:
     )
     missing_in_site = [n for n in produced if not (site_dir / "figures" / n).is_file()]
     assert not missing_in_site, f"figures missing from the built site: {missing_in_site}"
+
+
+# --- What the reader gets from the hooks (hooks/tinypytorch_site.py) ------------------------
+
+EXEC_FENCE = re.compile(r'^[ \t]*```\w+[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*$', re.M)
+
+
+def built_page(site_dir: Path, source: Path) -> Path:
+    rel = source.relative_to(DOCS).with_suffix("")
+    return site_dir / (rel.parent if rel.name == "index" else rel) / "index.html"
+
+
+def test_every_printed_output_is_marked_as_output(site_dir: Path) -> None:
+    """Each exec block that shows what it printed (``result="..."``) yields one block marked
+    ``tp-output``, which the stylesheet labels "Output"; nothing else is marked."""
+    checked = 0
+    for source in sorted(DOCS.rglob("*.md")):
+        fences = [f for f in EXEC_FENCE.findall(source.read_text(encoding="utf-8"))
+                  if 'result="' in f and 'html="' not in f and "tabbed" not in f and 'console"' not in f]
+        html = built_page(site_dir, source).read_text(encoding="utf-8")
+        marked = re.findall(r'<div class="language-[^"]*\btp-output no-copy\b', html)
+        assert len(marked) == len(fences), (
+            f"{source.relative_to(ROOT)}: {len(fences)} exec blocks show output, "
+            f"{len(marked)} output blocks are marked")
+        checked += len(fences)
+    assert checked > 50, checked
+
+
+def api_examples() -> list[tuple[str, str]]:
+    """(object, first line of each doctest example) for every public object the API pages show."""
+    import doctest
+    import importlib
+
+    found = []
+    names = {name for page in (DOCS / "api").glob("*.md")
+             for name in re.findall(r"^:::\s*(tinypytorch[\w.]*)", page.read_text(encoding="utf-8"), re.M)}
+    assert names, "no ::: directive in docs/api/"
+    for name in sorted(names):
+        module = importlib.import_module(name)
+        for test in doctest.DocTestFinder().find(module):
+            parts = test.name.split(".")[2:]
+            if test.examples and not any(p.startswith("_") and p != "__init__" for p in parts):
+                # mkdocstrings trims doctest flags (``# doctest: +SKIP``) from what it shows
+                found += [(test.name, re.sub(r"\s*#\s*doctest:.*$", "", ex.source.splitlines()[0]))
+                          for ex in test.examples]
+    return found
+
+
+def test_api_examples_are_shown_as_code(site_dir: Path) -> None:
+    """Every docstring example line is in a ``pycon`` code block of an API page (a Google
+    ``Example:`` section rendered ``>>>`` lines as nested block quotes)."""
+    import html as html_lib
+
+    shown = []
+    for page in (site_dir / "api").glob("*/index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<blockquote>\n<blockquote>" not in text, f"{page}: nested block quotes"
+        for block in re.findall(r'<div class="language-pycon highlight">(.*?)</div>', text, re.S):
+            shown.append(html_lib.unescape(re.sub(r"<[^>]+>", "", block)))
+    code = "\n".join(shown)
+    examples = api_examples()
+    missing = [(name, line) for name, line in examples if f">>> {line}" not in code]
+    assert len(examples) > 20 and not missing, f"examples not shown as code: {missing[:10]}"
+
+
+def test_search_previews_have_no_raw_tex(site_dir: Path) -> None:
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    raw = [(doc["location"], marker) for doc in index["docs"] for marker in ("\\(", "\\[", "$$")
+           if marker in doc["text"]]
+    assert not raw, f"raw TeX in the search index: {raw[:10]}"
+    assert any("∂" in doc["text"] for doc in index["docs"]), "no math read as text at all"
+
+
+def test_notebook_page_offers_the_notebook(site_dir: Path) -> None:
+    page = (site_dir / "notebooks" / "playground" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a [^>]*href="playground\.ipynb"[^>]*download', page), "no download link"
+    copy = site_dir / "notebooks" / "playground" / "playground.ipynb"
+    assert copy.read_bytes() == (DOCS / "notebooks" / "playground.ipynb").read_bytes()
+
+
+def test_sitemap_lists_every_page(site_dir: Path) -> None:
+    """site_url is set: the sitemap is not empty, it has every page."""
+    sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    pages = [p for p in site_dir.rglob("index.html")]
+    assert len(locations) == len(pages) and all(loc.startswith("http") for loc in locations), locations
+
+
+def test_build_log_has_no_noise(built_site: Run) -> None:
+    """Two lines printed on every build before: mkdocstrings asking for Black (signatures then ran
+    on one line up to 1,470 px wide) and the notebook kernel's TCP warning."""
+    for noise in ("Formatting signatures requires", "running over TCP without encryption"):
+        assert noise not in built_site.output, f"{noise!r} in the build log:\n{built_site.output}"

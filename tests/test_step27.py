@@ -60,7 +60,11 @@ def test_quadratic_convergence_constant(page):
     ratios = [float(r) for r in re.findall(r"e\d / e\d\^2 = ([0-9.]+)", out)]
     assert ratios[-1] == pytest.approx(1.5, abs=1e-4) and ratios[-2] == pytest.approx(1.5, abs=5e-3)
     assert "e5 / e4^2 = 1.4968" in out and "e6 / e5^2 = 1.5000" in out
-    assert "1.4968 at the fourth step, 1.5000 at the fifth" in page
+    # e_{k+1} / e_k^2 is measured by the step from x_k to x_{k+1}, the (k+1)-th step
+    ordinal = {5: "fifth", 6: "sixth"}
+    said = {int(k1): r for k1, k, r in re.findall(r"e(\d) / e(\d)\^2 = ([0-9.]+)", out)}
+    assert f"$e_5/e_4^2 = {said[5]}$ after the {ordinal[5]} step (the one from $x_4$ to $x_5$), " \
+           f"and ${said[6]}$ after the {ordinal[6]}." in page.replace("\n", " ")
 
 
 def test_gradient_descent_comparison(page):

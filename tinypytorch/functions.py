@@ -59,7 +59,7 @@ class Exp(Function):
 
 
 class Log(Function):
-    """y = log(x); dy/dx = 1/x. Introduced in Step 31 (with the functions module)."""
+    """y = log(x); dy/dx = 1/x. Introduced in Step 31."""
 
     def forward(self, x):
         return np.log(x)
@@ -83,7 +83,7 @@ class Square(Function):
 def sin(x):
     """Sine, elementwise. Introduced in Step 28.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> import tinypytorch.functions as F
         >>> from tinypytorch import Variable
@@ -99,7 +99,7 @@ def sin(x):
 def cos(x):
     """Cosine, elementwise. Introduced in Step 31.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> import tinypytorch.functions as F
         >>> from tinypytorch import Variable
@@ -113,7 +113,7 @@ def cos(x):
 def tanh(x):
     """Hyperbolic tangent, elementwise; its backward uses the output (1 - y²). Introduced in Step 32.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> import tinypytorch.functions as F
         >>> from tinypytorch import Variable

@@ -58,9 +58,9 @@ def numerical_grad(f: Callable, *inputs, eps: float = 1e-6) -> list[np.ndarray]:
     Returns:
         One ndarray per input, in its shape.
 
-    Introduced in Step 27 (checking a derivative by hand); the same idea runs every gradient test.
+    From Part 1–2 (the central difference of the recap); Step 27 checks derivatives written by hand with it.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from tinypytorch.gradcheck import numerical_grad
         >>> g, = numerical_grad(lambda x: x ** 3, np.array(2.0))
@@ -137,7 +137,7 @@ def gradient_check(f: Callable, *inputs, order: int = 1, rtol: float = 1e-4, ato
 
     Introduced in Step 29 (to check derivatives of any order); used by the tests of every Function.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> import tinypytorch.functions as F
         >>> from tinypytorch.gradcheck import gradient_check

@@ -44,7 +44,7 @@ def newton_vs_gd(path):
                     color="#d62728")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$f(x)$")
-    ax.set_ylim(-1.4, 9)
+    ax.set_ylim(-2.0, 9)          # room under x_2's label, which sits below its point
     ax.set_title("Iterates from $x_0 = 2$", fontsize=11)
     ax.legend(loc="upper center", fontsize=9)
 

@@ -28,7 +28,8 @@ def taylor_error(path):
     ns = run_listing("step28_taylor_error.py")
     sin_terms, errors = ns["sin_terms"], ns["errors"]
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), facecolor="white")
+    # 8.6 in wide: shown at its natural size in the page's text column, so 9 pt stays ~12 px
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.6, 4.2), facecolor="white")
 
     # left: the partial sums against sin on [-2pi, 2pi]
     xs = np.linspace(-2 * np.pi, 2 * np.pi, 401)
@@ -38,8 +39,9 @@ def taylor_error(path):
         left.plot(xs, ys, color=color, lw=1.3, label=f"{n} term{'s' if n > 1 else ''}")
     left.set_ylim(-2.5, 2.5)
     left.set_xticks(np.arange(-2, 3) * np.pi, ["−2π", "−π", "0", "π", "2π"])
-    left.set_title("Partial sums of the Maclaurin series")
-    left.legend(loc="upper center", ncol=3, fontsize=8, framealpha=0.9)
+    left.set_title("Partial sums of the Maclaurin series", fontsize=11)
+    left.legend(loc="upper center", ncol=3, fontsize=9, framealpha=0.9, columnspacing=1.0,
+                handlelength=1.5)
     left.grid(alpha=0.3)
 
     # right: |error| against the number of terms, at several points (zeros are left out of the log plot)
@@ -55,11 +57,13 @@ def taylor_error(path):
             right.semilogy(ns_terms[keep], e_grad[keep], "s--", color=color, ms=3.5, lw=1.1,
                            label=f"{label}: derivative")
     right.axhline(1e-4, color="gray", lw=0.8, ls=":")
-    right.text(15, 1e-4, "threshold 1e-4", ha="right", va="bottom", fontsize=8, color="dimgray")
+    right.text(15, 1e-4, "threshold 1e-4", ha="right", va="bottom", fontsize=9, color="dimgray")
     right.set_xlabel("number of terms")
     right.set_ylabel("|series − exact|")
-    right.set_title("Error against the number of terms")
-    right.legend(fontsize=8, framealpha=0.9)
+    right.set_title("Error against the number of terms", fontsize=11)
+    right.set_ylim(3e-18, 1e9)  # an empty band above the curves for the legend
+    right.legend(loc="upper center", ncol=2, fontsize=9, framealpha=0.9, columnspacing=1.0,
+                 handlelength=1.8)
     right.grid(alpha=0.3, which="both")
     for ax in (left, right):
         ax.set_facecolor("white")

@@ -1,5 +1,5 @@
-"""Figures of Step 29 (create_graph): the forward graph of f(x) = x⁴ − 2x² and the gradient graph
-that backward(create_graph=True) records next to it."""
+"""Figures of Step 29 (create_graph): the forward graph of f(x) = x⁴ − 2x² and the gradient
+graph that backward(create_graph=True) records next to it."""
 from __future__ import annotations
 
 from scripts.figures import figure, render_dot, run_listing

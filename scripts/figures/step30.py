@@ -57,16 +57,17 @@ def newton_path(path):
     def f(x):
         return x ** 4 - 2 * x ** 2
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), facecolor="white",
-                                      gridspec_kw={"width_ratios": [1.35, 1]})
+    # 8.6 in wide: shown at its natural size in the page's text column, so 9 pt stays ~12 px
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.6, 4.4), facecolor="white",
+                                      gridspec_kw={"width_ratios": [1.3, 1]})
     grid = np.linspace(-1.7, 2.15, 400)
-    left.plot(grid, f(grid), color="black", lw=2, label="f(x) = x⁴ − 2x²")
+    left.plot(grid, f(grid), color="black", lw=2, label="$f(x) = x^4 - 2x^2$")
     colors = ["C0", "C1", "C2"]
     for k, color in enumerate(colors):
         xk = xs[k]
         q = f(xk) + d1[k] * (grid - xk) + 0.5 * d2[k] * (grid - xk) ** 2
         left.plot(grid, q, "--", color=color, lw=1.2,
-                  label=f"quadratic model at x{k} = {xk:.4f}")
+                  label=f"quadratic model at $x_{k}$ = {xk:.4f}")
         # the step: from the iterate down the parabola to its lowest point, then onto the curve
         vertex = f(xk) - d1[k] ** 2 / (2 * d2[k])
         left.annotate("", xy=(xs[k + 1], vertex), xytext=(xk, f(xk)),
@@ -76,9 +77,9 @@ def newton_path(path):
     left.plot(xs, [f(v) for v in xs], "o", color="crimson", ms=5, zorder=5, label="Newton iterates")
     left.set_ylim(-1.6, 9)
     left.set_xlim(-1.7, 2.15)
-    left.set_xlabel("x")
-    left.set_title("Each step jumps to the minimum of the local parabola")
-    left.legend(fontsize=8, loc="upper center", framealpha=0.9)
+    left.set_xlabel("$x$")
+    left.set_title("Each step jumps to the lowest point\nof the local parabola", fontsize=11)
+    left.legend(fontsize=9, loc="upper center", framealpha=0.9)
     left.grid(alpha=0.3)
 
     err = np.abs(np.array(xs) - 1.0)
@@ -86,14 +87,16 @@ def newton_path(path):
     keep = err > 0
     right.semilogy(ks[keep], err[keep], "o-", color="crimson", ms=5)
     for k in ks[keep]:
-        right.annotate(f"{err[k]:.1e}", (k, err[k]), textcoords="offset points", xytext=(6, 4), fontsize=8)
+        right.annotate(f"{err[k]:.1e}", (k, err[k]), textcoords="offset points", xytext=(6, 4), fontsize=9)
     for k in ks[~keep]:
-        right.text(k, 1e-9, f"x{k} = 1.0\n(error 0)", ha="center", va="bottom", fontsize=8, color="crimson")
-    right.set_xlabel("iteration k")
-    right.set_ylabel("|x_k − 1|")
-    right.set_title("The error roughly squares at every step")
+        right.text(k + 0.3, 1e-9, f"$x_{k}$ = 1.0\n(error 0)", ha="right", va="bottom", fontsize=9,
+                   color="crimson")
+    right.set_xlabel("iteration $k$")
+    right.set_ylabel("$|x_k - 1|$")
+    right.set_title("The error roughly squares\nat every step", fontsize=11)
     right.set_xticks(ks)
     right.set_xlim(-0.4, len(xs) - 0.4)
+    right.set_ylim(err[keep].min() / 10, 30)  # room above the first label
     right.grid(alpha=0.3, which="both")
     for ax in (left, right):
         ax.set_facecolor("white")
