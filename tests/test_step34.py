@@ -174,6 +174,13 @@ def test_retain_grad():
 
 # --- 5. no_grad memory -----------------------------------------------------------------------------------------
 
+def test_no_grad_is_per_thread_and_decorates(page):
+    out = run_listing("step34_no_grad_threads.py")
+    assert "inside no_grad, this thread records: False | another thread records: True" in out
+    assert "decorated call records: False | after it: True" in out
+    assert '--8<-- "docs/listings/step34_no_grad_threads.py"' in page
+
+
 def test_no_grad_memory_counts_arrays():
     g = listing_globals("step34_no_grad_memory.py")
     assert g["SIZE"] == 131072 and g["SIZE"] * 8 == 2 ** 20     # one array = 1 MiB
