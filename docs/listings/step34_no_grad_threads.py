@@ -19,7 +19,8 @@ with no_grad():                       # off in this thread only
     other.start()
     other.join()
     seen["this"] = records(x)
-print("inside no_grad, this thread records:", seen["this"], "| another thread records:", seen["other"])
+print("inside no_grad, this thread records:", seen["this"],
+      "| another thread records:", seen["other"])
 
 
 @no_grad()                            # every call of evaluate runs without a graph
