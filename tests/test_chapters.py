@@ -115,10 +115,11 @@ def test_chapter_opens_with_its_book_and_blog_steps(step):
         assert "no single counterpart in the book" in box
 
 
-def test_home_page_table_of_site_blog_and_book_steps():
-    text = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("home", ["index.md", "index.zh.md"])  # both editions' home pages
+def test_home_page_table_of_site_blog_and_book_steps(home):
+    text = (ROOT / "docs" / home).read_text(encoding="utf-8")
     pattern = re.escape(BOOK_URL).replace(r"\{\}", r"(\d\d)")
-    rows = re.findall(r"^\| \[Step (\d\d)\]\(steps/step\1\.md\) \| ([^|]+) \| ([^|]+) \|", text, re.M)
+    rows = re.findall(r"^\| \[(?:Step|步骤) (\d\d)\]\(steps/step\1\.md\) \| ([^|]+) \| ([^|]+) \|", text, re.M)
     table = {}
     for site, blog, book in rows:
         links = re.findall(rf"\[(\d\d)\]\({pattern}\)", book)

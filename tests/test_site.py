@@ -86,6 +86,8 @@ EXEC_FENCE = re.compile(r'^[ \t]*```\w+[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*$',
 
 def built_page(site_dir: Path, source: Path) -> Path:
     rel = source.relative_to(DOCS).with_suffix("")
+    if rel.suffix == ".zh":  # a Chinese twin, docs/x.zh.md, is the page zh/x/
+        rel = Path("zh") / rel.with_suffix("")
     return site_dir / (rel.parent if rel.name == "index" else rel) / "index.html"
 
 
