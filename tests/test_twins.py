@@ -44,6 +44,10 @@ TRANSLATED = {
     "steps/step28.md",
     "steps/step29.md",
     "steps/step30.md",
+    "steps/step31.md",
+    "steps/step32.md",
+    "steps/step33.md",
+    "steps/step34.md",
 }
 MUST_HAVE_TWIN = TRANSLATED
 
