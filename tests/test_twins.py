@@ -48,6 +48,8 @@ TRANSLATED = {
     "steps/step32.md",
     "steps/step33.md",
     "steps/step34.md",
+    "differences.md",
+    "pytorch.md",
 }
 MUST_HAVE_TWIN = TRANSLATED
 
