@@ -21,7 +21,8 @@ CHAPTERS = {
          {"step26-rosenbrock-descent", "step26-descent-progress"}),
     27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd"}),
     28: ("Taylor series: sin as a graph of additions", {"step28-my-sin-graph", "step28-taylor-error"}),
-    29: ("Backpropagation that builds a graph (`create_graph`)", {"step29-forward-and-gradient-graph"}),
+    29: ("Backpropagation that builds a graph (`create_graph`)",
+         {"step29-forward-and-gradient-graph", "step29-gradient-graph-growing"}),
     30: ("Newton's method with automatic second derivatives",
          {"step30-second-derivative-graph", "step30-newton-path"}),
     31: ("sin and cos: n-th derivatives", {"step31-sin-derivatives"}),
@@ -29,9 +30,10 @@ CHAPTERS = {
          {"step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
           "step32-tanh-graph-growth"}),
     33: ("Double backprop: differentiating a gradient",
-         {"step33-double-backprop-graph", "step33-newton-rosenbrock"}),
+         {"step33-double-backprop-graph", "step33-newton-rosenbrock", "step33-double-backprop-steps"}),
     34: ("Structure and memory: modules, weakrefs, generations, retain_grad, no_grad",
-         {"step34-module-diagram", "step34-memory-no-grad"}),
+         {"step34-module-diagram", "step34-memory-no-grad", "step34-diamond-by-generation",
+          "step34-diamond-plain-stack"}),
 }
 
 FIGURES = ROOT / "docs" / "figures"

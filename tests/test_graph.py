@@ -340,7 +340,8 @@ def test_graph_module_is_light_and_draws_nothing():
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-    assert graph.__all__ == ["get_dot_graph", "graph_stats", "GraphStats"]
+    assert graph.__all__ == ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "BackwardTrace",
+                             "BackwardPass", "BackwardStep"]
 
 
 def test_root_reexport():

@@ -50,7 +50,7 @@ def test_module_layout_listing_agrees_with_the_source():
     assert re.search(r"^core:\n    -> numpy\n(?!    )", out, re.M)
 
     for module, names in (("functions", "Function"), ("gradcheck", "Variable, sum_to"),
-                          ("graph", "Constant, Variable"), ("render", "Variable")):
+                          ("graph", "Constant, Function, Variable, _switches"), ("render", "Variable")):
         top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
         assert f"from .core import {names}" in top
         assert f"{module}:\n    -> core ({names})" in out
