@@ -92,9 +92,10 @@ def search(driver, base: str, query: str) -> list[str]:
     box.send_keys(query)
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")
          or "没有" in d.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text)
-    # Material shows ten results and renders the next ten as the list is scrolled to its end; scroll
-    # until every result the meta line counts ("N 个符合条件的结果") is there, so that a page ranked
-    # below the first ten (more of them as the translations land) is still found.
+    # Material shows ten results, then four more each time the list reaches its end (it notices only
+    # a change from "not at the end" to "at the end"); scroll off the end and back onto it until every
+    # result the meta line counts ("N 个符合条件的结果") is there, so that a page ranked below the
+    # first ten (more of them as the translations land) is still found.
     meta = driver.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
     total = int(meta.split()[0]) if meta.split()[0].isdigit() else len(
         driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item"))
@@ -103,7 +104,8 @@ def search(driver, base: str, query: str) -> list[str]:
         if len(d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")) >= total:
             return True
         d.execute_script("const w = document.querySelector('.md-search__scrollwrap');"
-                         "w.scrollTop = w.scrollHeight;")
+                         "const end = w.scrollHeight - w.clientHeight;"
+                         "w.scrollTop = w.scrollTop >= end - 1 ? end - 40 : end;")
         return False
 
     wait(driver, all_shown)
