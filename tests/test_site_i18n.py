@@ -214,3 +214,33 @@ def test_a_notebook_mkdocs_jupyter_does_not_render_is_refused() -> None:
         hook.on_files(files, config)
     files.documentation_pages = lambda: [SimpleNamespace(src_uri="notebooks/a.ipynb")]
     assert hook.on_files(files, config) is files
+
+
+def nav_titles(nav) -> list[str]:
+    titles = []
+    for entry in nav:
+        if isinstance(entry, dict):
+            for title, value in entry.items():
+                titles.append(title)
+                if isinstance(value, list):
+                    titles += nav_titles(value)
+    return titles
+
+
+def test_every_nav_title_has_its_chinese_title() -> None:
+    """Titles written in mkdocs.yml (chapter titles come from the pages); module names stay."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):  # mkdocs.yml's !ENV and !relative tags: their values do not matter
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    chinese = next(lang for lang in i18n["languages"] if lang["locale"] == "zh")
+    translations = chinese["nav_translations"]
+    titles = [t for t in nav_titles(config["nav"]) if not t.startswith("tinypytorch.")]
+    assert len(titles) >= 10, titles
+    missing = [t for t in titles if t not in translations]
+    assert not missing, f"nav titles with no Chinese title in nav_translations: {missing}"
+    assert all(re.search(r"[\u4e00-\u9fff]", translations[t]) for t in titles)

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from twins import (LOCALE, coverage_problems, english_pages, is_twin, missing_heading_ids,
-                   pair_problems, twin_files)
+from twins import (LOCALE, coverage_problems, english_pages, first_difference, is_twin,
+                   missing_heading_ids, pair_problems, twin_files)
 
 DOCS = ROOT / "docs"
 
@@ -39,6 +39,10 @@ TRANSLATED = {
     "api/render.md",
     "api/utils.md",
     "notebooks/playground.ipynb",
+    "recap.md",
+    "figures.md",
+    "benchmarks.md",
+    "steps/step25.md",
     "steps/step26.md",
     "steps/step27.md",
     "steps/step28.md",
@@ -86,6 +90,34 @@ def test_no_line_break_inside_chinese_prose(page: str) -> None:
     lines = [text.count("\n", 0, m.start()) + 1 for m in CJK_LINE_BREAK.finditer(text)]
     assert not lines, (f"docs/{page}: a line ends between two Chinese characters (Chromium shows a "
                        f"space there); join the lines: lines {lines}")
+
+
+GLOSSARY_ROW = re.compile(r"^\| (.+?) \| (.+?) \| \[[^\]]+\]\(([^)\s]+)\) \|$", re.M)
+
+
+def glossary_rows(text: str) -> list[tuple[str, str, str]]:
+    """(English, 中文, link target) of each row of a glossary table; the link text is prose."""
+    return GLOSSARY_ROW.findall(text)
+
+
+def test_the_glossary_twins_have_the_same_rows() -> None:
+    english = glossary_rows((DOCS / "glossary.md").read_text(encoding="utf-8"))
+    chinese = glossary_rows((DOCS / "glossary.zh.md").read_text(encoding="utf-8"))
+    assert len(english) >= 50, len(english)
+    assert english == chinese, first_difference(english, chinese)
+    terms = [e.lower() for e, _, _ in english]
+    assert terms == sorted(terms, key=lambda t: re.sub(r"[^a-z0-9 ]", "", t)), "rows out of order"
+    assert len(set(terms)) == len(terms), "a term twice"
+    for _, zh, _ in english:
+        assert re.search(rf"[{CJK}]", zh) or zh.isascii(), zh
+
+
+def test_the_glossary_check_fires() -> None:
+    row = "| gradient | 梯度 | [Recap](recap.md) |\n"
+    assert glossary_rows(row) == [("gradient", "梯度", "recap.md")]
+    assert glossary_rows(row) != glossary_rows(row.replace("梯度", "坡度"))
+    assert glossary_rows(row) != glossary_rows(row.replace("recap.md", "recap.md#x"))
+    assert glossary_rows(row) == glossary_rows(row.replace("[Recap]", "[回顾]"))
 
 
 def test_the_list_is_not_empty_and_covers_the_api() -> None:
