@@ -48,6 +48,10 @@ TRANSLATED = {
     "steps/step28.md",
     "steps/step29.md",
     "steps/step30.md",
+    "steps/step31.md",
+    "steps/step32.md",
+    "steps/step33.md",
+    "steps/step34.md",
     "differences.md",
     "pytorch.md",
 }
