@@ -23,7 +23,9 @@ pytestmark = pytest.mark.browser
 PAGES = {"steps/step29/": ["step29-gradient-graph-growing"],
          "steps/step33/": ["step33-double-backprop-steps"],
          "steps/step34/": ["step34-diamond-by-generation", "step34-diamond-plain-stack"],
-         "zh/steps/step29/": ["step29-gradient-graph-growing"]}
+         "zh/steps/step29/": ["step29-gradient-graph-growing"],
+         "zh/steps/step33/": ["step33-double-backprop-steps"],
+         "zh/steps/step34/": ["step34-diamond-by-generation", "step34-diamond-plain-stack"]}
 # the words of the Chinese pages (docs/steps/stepNN.zh.md), given there as data-* attributes
 LABELS = {"previous": "上一步", "next": "下一步", "play": "播放", "pause": "暂停", "step": "第 {k} 步，共 {n} 步",
           "received": "收到", "sent": "送出", "recorded": "记录", "start": "开始"}
