@@ -20,8 +20,12 @@ this stack and one thing is done twice:
    English page again under /zh/, so the second language build ran every exec block a second time
    (about half of a full build's CPU time). What a block printed is kept for the rest of the
    ``mkdocs build`` (or of one ``serve`` rebuild), keyed by the English page, the block's session,
-   and the code run so far in that session on that page; the twin's block with the same key shows
-   that output instead of running again. A block that raised is not kept. Each edition still
+   and the code run so far in that session on that page (the block's own code included); the twin's
+   block with the same key shows that output instead of running again. A twin's block with other
+   code (docs/benchmarks.zh.md says its paragraphs in Chinese) runs, and so does every later block
+   of its session: before it runs, its session is emptied and the twin's earlier blocks of that
+   session, shown from the store until then, run again, so it sees the state its page built and
+   not what the other edition left behind. A block that raised is not kept. Each edition still
    renders the output itself, so headings, links and ids come out right for its language.
 """
 
@@ -79,18 +83,25 @@ def on_post_template(output, template_name, config):
 class ExecOutputs:
     """What each markdown-exec block printed, shared by the language builds of one site build."""
 
-    def __init__(self) -> None:
+    def __init__(self, reset_session=None) -> None:
         self.outputs: dict[tuple, str] = {}
+        self.reset_session = reset_session or (lambda session: None)  # empties a session's globals
         self.page: str | None = None
-        self.history: dict = {}  # session -> digest of the code run so far
-        self.runs = self.reused = 0
+        self.pages: set = set()    # pages started in this build: the second start is the twin
+        self.twin = False
+        self.history: dict = {}    # session -> digest of the code run so far
+        self.shown: dict = {}      # session -> the code of its blocks so far, if some were only shown
+        self.runs = self.reused = self.own = self.replayed = 0
 
     def start_build(self) -> None:
         self.outputs.clear()
-        self.runs = self.reused = 0
+        self.pages.clear()
+        self.runs = self.reused = self.own = self.replayed = 0
 
     def start_page(self, page_key: str) -> None:
-        self.page, self.history = page_key, {}
+        self.twin = page_key in self.pages
+        self.pages.add(page_key)
+        self.page, self.history, self.shown = page_key, {}, {}
 
     def run(self, runner, code: str, returncode=None, session=None, id=None, **extra) -> str:  # noqa: A002
         # The key names the state the code runs in: the code of every earlier block of the same
@@ -98,11 +109,23 @@ class ExecOutputs:
         history = self.history.setdefault(session, hashlib.sha256())
         history.update(code.encode() + b"\0")
         key = (self.page, session, history.hexdigest(), returncode, id, tuple(sorted(extra.items())))
+        earlier = self.shown.get(session)
         if key in self.outputs:
             self.reused += 1
+            if session is not None:
+                self.shown.setdefault(session, []).append((code, returncode, id, extra))
             return self.outputs[key]
+        if earlier:  # the session's state is the other edition's: rebuild this page's own
+            self.reset_session(session)
+            for before, before_returncode, before_id, before_extra in earlier:
+                runner(before, returncode=before_returncode, session=session, id=before_id, **before_extra)
+                self.replayed += 1
+            del self.shown[session]
         output = runner(code, returncode=returncode, session=session, id=id, **extra)
-        self.runs += 1
+        if self.twin:
+            self.own += 1
+        else:
+            self.runs += 1
         self.outputs[key] = output
         return output
 
@@ -111,13 +134,15 @@ EXEC = ExecOutputs()
 
 
 def python_runner_module():
-    """markdown-exec's Python formatter module, whose ``_run_python`` runs one block (None if
-    this markdown-exec lays it out otherwise: then every block simply runs in both builds)."""
+    """markdown-exec's Python formatter module, whose ``_run_python`` runs one block in the
+    globals ``_sessions_globals`` keeps per session (None if this markdown-exec lays it out otherwise: then every block simply runs in both builds)."""
     try:
         from markdown_exec._internal.formatters import python as module
     except ImportError:
         return None
-    return module if callable(getattr(module, "_run_python", None)) else None
+    found = callable(getattr(module, "_run_python", None)) and isinstance(
+        getattr(module, "_sessions_globals", None), dict)
+    return module if found else None
 
 
 def share_exec_outputs() -> bool:
@@ -128,6 +153,8 @@ def share_exec_outputs() -> bool:
     runner = module._run_python
     if getattr(runner, "tinypytorch_shared", False):
         return True
+
+    EXEC.reset_session = lambda session: module._sessions_globals.pop(session, None)
 
     def run_once(code, returncode=None, session=None, id=None, **extra):  # noqa: A002
         return EXEC.run(runner, code, returncode=returncode, session=session, id=id, **extra)
@@ -158,4 +185,5 @@ def on_page_markdown(markdown, page, config, files):
 @event_priority(-200)  # after the i18n plugin's own post-build, which runs the other languages
 def on_post_build(config) -> None:
     if is_first_language_build(config) and (EXEC.runs or EXEC.reused):
-        log.info(f"exec blocks: {EXEC.runs} run, {EXEC.reused} shown again in the other edition")
+        log.info(f"exec blocks: {EXEC.runs} run, {EXEC.reused} shown again in the other edition, "
+                 f"{EXEC.own} run for a twin's own code ({EXEC.replayed} earlier blocks run again)")

@@ -191,6 +191,52 @@ def test_a_change_in_the_english_edition_only_fails(tmp_path: Path) -> None:
     assert "item 4 differs" in problems and "print(1, 2)" in problems and "print(1)" in problems
 
 
+SAY_ENGLISH = '''# Benchmarks
+
+```python exec="on" session="bench"
+facts = {"W1.ratio": "3×", "W1.steps": "1,000"}
+say("""
+Each of {W1.steps} steps takes {W1.ratio} numpy's time.
+""")
+print(page.comparison(report))
+```
+'''
+
+SAY_CHINESE = '''# 基准测试
+
+```python exec="on" session="bench"
+facts = {"W1.ratio": "3×", "W1.steps": "1,000"}
+say("""
+{W1.steps} 步中的每一步，耗时都是 numpy 的 {W1.ratio}。
+""")
+print(page.comparison(report))
+```
+'''
+
+SAY_BROKEN = {
+    "a line of code outside say() changed": ("page.comparison(report)", "page.comparison(baseline)",
+                                            "page.comparison(baseline)"),
+    "a fact swapped for another": ("{W1.ratio}。", "{W1.steps}。", "names {W1.steps, W1.steps}"),
+    "a fact missing": ("{W1.steps} 步中的", "这些步中的", "names {W1.ratio}"),
+    "a fact added": ("numpy 的 {W1.ratio}", "numpy 的 {W1.ratio}（{W1.ratio}）", "names {W1.ratio, W1.ratio, W1.steps}"),
+    "the string left say()": ('say("""\n{W1.steps}', 'print("""\n{W1.steps}', 'print(\"\"\"\\n{W1.steps}'),
+}
+
+
+def test_say_prose_may_differ_when_it_names_the_same_facts(tmp_path: Path) -> None:
+    write_pair(tmp_path, SAY_ENGLISH, SAY_CHINESE, name="benchmarks")
+    assert pair_problems(tmp_path, "benchmarks.md") == []
+
+
+@pytest.mark.parametrize("fault", list(SAY_BROKEN))
+def test_an_exec_block_with_other_code_or_other_facts_fails(tmp_path: Path, fault: str) -> None:
+    old, new, expected = SAY_BROKEN[fault]
+    assert old in SAY_CHINESE
+    write_pair(tmp_path, SAY_ENGLISH, SAY_CHINESE.replace(old, new, 1), name="benchmarks")
+    problems = "\n".join(pair_problems(tmp_path, "benchmarks.md"))
+    assert "item 1 differs" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
 def test_missing_twin_and_unlisted_twin_fail(tmp_path: Path) -> None:
     write_pair(tmp_path, ENGLISH, None)
     write_pair(tmp_path, ENGLISH, CHINESE, name="steps/step98")

@@ -8,6 +8,12 @@ the page title carries an explicit id (``## Pitfalls {#pitfalls}``), the same in
 link to ``page.md#pitfalls`` lands in the same place in either language. Notebook twins
 (``x.ipynb`` / ``x.zh.ipynb``) have the same cells, with the same code; only Markdown cells differ.
 
+One part of an exec block is prose: the text of a triple-quoted string given to ``say(...)``
+(docs/benchmarks.md prints its paragraphs that way, filling ``{W1.tinypytorch.ratio}``-style facts
+from the recorded results). Twins' exec blocks are compared with those strings masked, and each pair
+of strings must name the same facts, as often: both editions state the same numbers. Everything else
+in an exec block is code and must be byte-identical.
+
 Imported by tests/test_twins.py (``from twins import ...``).
 """
 
@@ -31,6 +37,11 @@ SNIPPET = "--8<--"
 DISPLAY_MATH_OPEN = re.compile(r"^[ \t]*(\$\$|\\\[)")
 # A mkdocstrings directive (``::: tinypytorch.core``) and its indented options below it.
 API_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*):::[ \t]+\S")
+# The prose of an exec block: a triple-quoted string that is the whole argument of say(...).
+SAY_PROSE = re.compile(r"""(?P<open>\bsay\(\s*[rR]?(?P<quote>\"\"\"|\'\'\'))(?P<text>.*?)(?P=quote)(?=\s*\))""", re.S)
+PROSE_MASK = "<prose>"
+# A fact page.fill puts into the prose: {W1.tinypytorch.ratio}; {{ and }} are literal braces.
+FACT = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][\w.]*)\}")
 
 
 @dataclass(frozen=True)
@@ -41,13 +52,17 @@ class Item:
 
     value: str     # the info string and content, the include line, the TeX, the image path
     where: str     # "line 12" or "cell 3" (for the message, not compared)
+    # exec blocks: the facts each say() string names, sorted (the strings themselves are masked)
+    facts: tuple[tuple[str, ...], ...] = ()
 
-    def key(self) -> tuple[str, str]:
-        return self.kind, self.value
+    def key(self) -> tuple:
+        return self.kind, self.value, self.facts
 
     def show(self) -> str:
         text = self.value if len(self.value) <= 300 else self.value[:300] + " ..."
-        return f"{self.kind} at {self.where}: {text!r}"
+        facts = "".join(f"; say() #{n} names {{{', '.join(f) or 'no facts'}}}"
+                        for n, f in enumerate(self.facts, start=1))
+        return f"{self.kind} at {self.where}: {text!r}{facts}"
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,18 @@ def normalise_info(info: str) -> str:
     return " ".join(info.split())
 
 
+def mask_prose(code: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """An exec block's code with each ``say(\"\"\"...\"\"\")`` text replaced by ``<prose>``, and the
+    facts each of those texts names (a multiset, as a sorted tuple)."""
+    facts = []
+
+    def masked(m: re.Match) -> str:
+        facts.append(tuple(sorted(f.group("name") for f in FACT.finditer(m.group("text")))))
+        return m.group("open") + PROSE_MASK + m.group("quote")
+
+    return SAY_PROSE.sub(masked, code), tuple(facts)
+
+
 def page_items(text: str) -> list[Item]:
     """The fixed items of a Markdown page, in order."""
     items: list[Item] = []
@@ -122,8 +149,11 @@ def page_items(text: str) -> list[Item]:
             directive = None
         if part[0] == "fence":
             _, line, info, body = part
-            kind = "exec block" if re.search(r"\bexec=[\"']?(?:on|1|true|yes)\b", info) else "code block"
-            items.append(Item(kind, f"{normalise_info(info)}\n{body}", f"line {line}"))
+            if re.search(r"\bexec=[\"']?(?:on|1|true|yes)\b", info):
+                code, facts = mask_prose(body)
+                items.append(Item("exec block", f"{normalise_info(info)}\n{code}", f"line {line}", facts))
+            else:
+                items.append(Item("code block", f"{normalise_info(info)}\n{body}", f"line {line}"))
             continue
         _, line, source = part
         if math is not None:
