@@ -1,7 +1,7 @@
-"""Helpers shared by the chapter tests (tests/test_stepNN.py and tests/test_chapters.py).
+"""Helpers shared by the chapter tests (tests/chapters/).
 
-Import them with ``from helpers import ...``: pytest puts this folder on ``sys.path``
-(the tests folder is not a package).
+Import them with ``from helpers import ...``: pytest puts tests/ on ``sys.path`` when it loads
+tests/conftest.py (the test folders are not packages), so any test folder can.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from tinypytorch.render import (Graph, GraphvizNotFoundError, GraphvizRenderErro
 
 pytestmark = pytest.mark.step25
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SVG_HEAD = b"<?xml"
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 SCRIPTS = sysconfig.get_path("scripts")  # where pip put graphviz-pure for this interpreter

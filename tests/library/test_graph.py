@@ -1,8 +1,8 @@
 """Tests for tinypytorch.graph, the lesson: DOT text (golden files), labels, `max_nodes`, statistics.
 
-Drawing pictures is tested in tests/test_render.py.
-Goldens live in tests/golden/*.dot. To regenerate them after a deliberate change, run
-`TINYPYTORCH_UPDATE_GOLDENS=1 pytest tests/test_graph.py`, then read the diff before committing.
+Drawing pictures is tested in tests/library/test_render.py.
+Goldens live in tests/library/golden/*.dot. To regenerate them after a deliberate change, run
+`TINYPYTORCH_UPDATE_GOLDENS=1 pytest tests/library/test_graph.py`, then read the diff before committing.
 """
 
 import os
@@ -24,7 +24,7 @@ from tinypytorch.graph import GraphStats, get_dot_graph, graph_stats
 pytestmark = pytest.mark.step25
 
 GOLDEN = Path(__file__).parent / "golden"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
 # ---------------------------------------------------------------------------------------------------------

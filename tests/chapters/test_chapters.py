@@ -1,6 +1,6 @@
 """Every chapter page (Steps 25–34): its title, its python blocks, its listings and its figures.
 
-One test per check, run for each step; what only one chapter states is tested in its tests/test_stepNN.py.
+One test per check, run for each step; what only one chapter states is tested in its test_stepNN.py.
 """
 
 from __future__ import annotations
