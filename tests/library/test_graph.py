@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tinypytorch
 import tinypytorch.functions as F
 import tinypytorch.graph as graph
 from tinypytorch import Function, Variable
@@ -331,23 +330,8 @@ def test_blog_step25_examples(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The module: import weight, the root re-export, step keys
+# The module's names (what an import loads, the book's import paths and step keys: test_package.py)
 # ---------------------------------------------------------------------------------------------------------
 
-def test_graph_module_is_light_and_draws_nothing():
-    code = ("import sys, tinypytorch.graph\n"
-            "print(sorted(m for m in ('graphviz', 'IPython', 'matplotlib', 'tinypytorch.render')"
-            " if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def test_the_lesson_module_exports():
     assert graph.__all__ == ["get_dot_graph", "graph_stats", "GraphStats"]
-
-
-def test_root_reexport():
-    assert tinypytorch.get_dot_graph is get_dot_graph
-
-
-def test_docstrings_carry_step_keys():
-    assert "Introduced in Step 25." in get_dot_graph.__doc__
-    for obj in (graph_stats, GraphStats):
-        assert "Introduced in Step 32." in obj.__doc__

@@ -1,4 +1,5 @@
-"""The package as a whole: a light import, and a step-keyed docstring on every public name."""
+"""The package as a whole: what an import loads, the book's import paths, a step-keyed docstring on every
+public name."""
 
 import inspect
 import re
@@ -16,10 +17,18 @@ STEP_KEY = re.compile(r"\b(Step (2[5-9]|3[0-4])|Part 1–2)\b")
 MODULES = [tinypytorch.core, tinypytorch.functions, tinypytorch.gradcheck]
 
 
-def test_import_pulls_in_nothing_heavier_than_numpy():
-    code = ("import sys, tinypytorch, tinypytorch.functions, tinypytorch.gradcheck; "
-            "heavy = [m for m in ('matplotlib', 'graphviz', 'IPython', 'scipy', 'pandas') if m in sys.modules]; "
-            "print(heavy)")
+HEAVY = ("matplotlib", "graphviz", "IPython", "scipy", "pandas")
+
+
+@pytest.mark.parametrize("imported, not_loaded", [
+    # `import tinypytorch` loads numpy and the core: the graph and render modules wait for first use
+    ("tinypytorch, tinypytorch.functions, tinypytorch.gradcheck",
+     ("tinypytorch.graph", "tinypytorch.render") + HEAVY),
+    ("tinypytorch.graph", ("tinypytorch.render",) + HEAVY),  # the lesson draws nothing
+    ("tinypytorch.render", HEAVY),                            # it runs `dot`, no Python Graphviz package
+])
+def test_an_import_loads_only_what_it_needs(imported, not_loaded):
+    code = f"import sys, {imported}; print([m for m in {not_loaded!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -44,14 +53,13 @@ def test_every_public_name_has_a_step_keyed_docstring(qualname, obj):
     assert STEP_KEY.search(doc), f"{qualname}: docstring names no step ('Step NN' or 'Part 1–2'): {doc[:80]!r}"
 
 
-def test_root_exports_the_books_names():
-    for name in ("Variable", "Function", "as_variable", "no_grad", "using_config", "Config", "as_array"):
-        assert getattr(tinypytorch, name) is getattr(tinypytorch.core, name)
-
-
-def test_the_books_utils_import_path():
-    # the book writes `from dezero.utils import plot_dot_graph`; only the package name changes here
+def test_the_books_import_paths():
+    # the book writes `from dezero import Variable` and `from dezero.utils import plot_dot_graph`;
+    # only the package name changes here
     from tinypytorch import graph, gradcheck, render, utils
 
+    for name in ("Variable", "Function", "as_variable", "no_grad", "using_config", "Config", "as_array", "grad"):
+        assert getattr(tinypytorch, name) is getattr(tinypytorch.core, name) and name in tinypytorch.__all__, name
+    assert tinypytorch.get_dot_graph is graph.get_dot_graph and tinypytorch.plot_dot_graph is render.plot_dot_graph
     assert utils.plot_dot_graph is render.plot_dot_graph and utils.get_dot_graph is graph.get_dot_graph
     assert utils.numerical_grad is gradcheck.numerical_grad and utils.sum_to is tinypytorch.core.sum_to
