@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from helpers import run_listing
+from helpers import run_listing, states
 
 pytestmark = pytest.mark.step27
 STEP = 27
@@ -33,7 +33,7 @@ def test_derivatives_by_hand_and_their_checks(page):
     assert "f'(2)  = 24 by hand, 24 by backward()" in out  # 32 - 8
     assert "f''(2) = 44 by hand, 44.000000 numerically" in out  # 48 - 4
     assert "x.grad.creator: None" in out
-    assert "$f(2) = 8$, $f'(2) = 24$, $f''(2) = 44$" in page
+    assert states(page, "$f(2) = 8$", "$f'(2) = 24$", "$f''(2) = 44$")
 
 
 def test_newton_iterates(page):
@@ -49,8 +49,9 @@ def test_newton_iterates(page):
     assert "x7 = 1.0000000000000000   |x - 1| = 0.00e+00" in out
     errors = [f"{abs(x - 1):.2e}" for x in ref[1:7]]
     assert errors == ["4.55e-01", "1.51e-01", "2.53e-02", "9.08e-04", "1.24e-06", "2.29e-12"]
-    assert "$0.455$, $0.151$, $0.0253$,\n$9.08 \\times 10^{-4}$, $1.24 \\times 10^{-6}$, $2.29 \\times 10^{-12}$" in page
-    assert "within $2.3 \\times 10^{-12}$ of the minimum in 6 steps" in page
+    assert states(page, "$0.455$", "$0.151$", "$0.0253$", "$9.08 \\times 10^{-4}$", "$1.24 \\times 10^{-6}$",
+                  "$2.29 \\times 10^{-12}$")
+    assert states(page, "$2.3 \\times 10^{-12}$", "6 steps")
 
 
 def test_quadratic_convergence_constant(page):
@@ -60,7 +61,7 @@ def test_quadratic_convergence_constant(page):
     ratios = [float(r) for r in re.findall(r"e\d / e\d\^2 = ([0-9.]+)", out)]
     assert ratios[-1] == pytest.approx(1.5, abs=1e-4) and ratios[-2] == pytest.approx(1.5, abs=5e-3)
     assert "e5 / e4^2 = 1.4968" in out and "e6 / e5^2 = 1.5000" in out
-    assert "1.4968 at the fourth step, 1.5000 at the fifth" in page
+    assert states(page, "1.4968", "1.5000")
 
 
 def test_gradient_descent_comparison(page):
@@ -82,7 +83,7 @@ def test_gradient_descent_comparison(page):
     while abs(ref[-1] - 1) >= 1e-6:
         ref.append(newton_map(ref[-1]))
     assert len(ref) - 1 == 6
-    assert "153 steps, against 6 for Newton's method" in page and "about 28" in page
+    assert states(page, f"{len(xs) - 1} steps", f"{len(ref) - 1}", f"{round(math.log(10) / -math.log(0.92))}")
 
 
 def test_pitfalls():
@@ -129,5 +130,4 @@ def test_try_it_answer(page):
         for _ in range(60):
             x = newton_map(x)
         assert abs(abs(x) - 1) < 1e-12
-    assert "$x_1 = -0.074$, $x_2 = 8.2 \\times 10^{-4}$" in page
-    assert "$x_3 = -1.1 \\times 10^{-9}$" in page
+    assert states(page, "$x_1 = -0.074$", "$x_2 = 8.2 \\times 10^{-4}$", "$x_3 = -1.1 \\times 10^{-9}$")
