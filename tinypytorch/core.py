@@ -7,6 +7,10 @@ walks that graph from the output back to the inputs, newest function first.
 Since Step 29 every gradient is itself a `Variable`, and every `backward` below is written with Variables,
 so with `backward(create_graph=True)` the backward pass records a graph of its own that can be
 differentiated again; `grad` runs the same pass and returns the gradients instead of storing them.
+
+Each name says where it comes from: "From Part 1–2" (the recap of the book's first two parts),
+"Introduced in Step NN" or "Changed in Step NN". A method or property says so only where it differs from
+its class.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ class Config(metaclass=_PerThreadConfig):
     (as PyTorch's grad mode), so a `no_grad()` block in one thread never stops another thread from
     recording its graph, and every new thread starts with `enable_backprop` True.
 
-    From Part 1–2 (see the recap): `enable_backprop`. Changed in Step 29: `recording_backward`. Changed in
+    From Part 1–2: `enable_backprop`. Changed in Step 29: `recording_backward`. Changed in
     Step 34: the switches are per thread.
     """
 
@@ -86,7 +90,7 @@ class using_config:
 
     Used as a decorator, `@using_config(name, value)` runs every call of the function in such a block.
 
-    From Part 1–2 (see the recap); Step 29 uses it to switch graph recording on for the backward pass.
+    From Part 1–2; Step 29 uses it to switch graph recording on for the backward pass.
     Changed in Step 34: per thread, safe against interrupts, and usable as a decorator.
 
     Examples:
@@ -143,7 +147,7 @@ def no_grad():
     inference and for updates. Step 34 measures the memory it saves. Like PyTorch's, it acts on the
     calling thread only.
 
-    From Part 1–2 (see the recap). Changed in Step 34: per thread, and usable as a decorator.
+    From Part 1–2. Changed in Step 34: per thread, and usable as a decorator.
 
     Examples:
         >>> from tinypytorch import Variable, no_grad
@@ -246,7 +250,7 @@ class Variable:
     otherwise raises a TypeError with the line to write (Step 26); on any other variable it makes a
     new node, `x = x - lr * x.grad`.
 
-    From Part 1–2 (see the recap). Changed in Step 25: `name`. Changed in Step 26: in-place operators on
+    From Part 1–2. Changed in Step 25: `name`. Changed in Step 26: in-place operators on
     an input. Changed in Step 29: `grad` is a `Variable`, and `backward(create_graph=True)` records the
     backward pass.
 
@@ -333,26 +337,26 @@ class Variable:
 
     @property
     def shape(self):
-        """The array's shape, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's shape, as numpy reports it."""
         return self._data.shape
 
     @property
     def ndim(self):
-        """The array's number of dimensions, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's number of dimensions, as numpy reports it."""
         return self._data.ndim
 
     @property
     def size(self):
-        """The array's number of elements, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's number of elements, as numpy reports it."""
         return self._data.size
 
     @property
     def dtype(self):
-        """The array's dtype, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's dtype, as numpy reports it."""
         return self._data.dtype
 
     def __len__(self):
-        """The length of the array's first axis. From Part 1–2 (see the recap)."""
+        """The length of the array's first axis."""
         return len(self._data)
 
     def __repr__(self):
@@ -364,7 +368,7 @@ class Variable:
     def set_creator(self, func: Function):
         """Record `func` as this variable's creator; the variable is one generation newer than it.
 
-        From Part 1–2 (see the recap); Step 34 looks at generations again.
+        Step 34 looks at generations again.
         """
         self.creator = func
         self.generation = func.generation + 1
@@ -375,7 +379,7 @@ class Variable:
         `backward` adds into `grad` (a variable used twice gets both contributions), so a loop that calls
         `backward` repeatedly must clear first (Step 26).
 
-        From Part 1–2 (see the recap). Changed in Step 29: `grad` reads as zeros after clearing, so the
+        Changed in Step 29: `grad` reads as zeros after clearing, so the
         second derivative of `3 * x` is 0 rather than None.
         """
         self._grad = None if self._data is None else _CLEARED
@@ -486,7 +490,7 @@ class _ClearedGrad(Variable):
 def as_array(x):
     """Return `x` as an ndarray (numpy turns 0-d results into scalars; Functions want arrays back).
 
-    From Part 1–2 (see the recap).
+    From Part 1–2.
     """
     if isinstance(x, np.ndarray):
         return x
@@ -496,7 +500,7 @@ def as_array(x):
 def as_variable(obj) -> Variable:
     """Return `obj` if it is a Variable, else wrap it (a number or ndarray) as a `Constant`.
 
-    From Part 1–2 (see the recap). Changed in Step 25: wrapped values are `Constant`s.
+    From Part 1–2. Changed in Step 25: wrapped values are `Constant`s.
 
     Raises:
         TypeError: for anything that is not a Variable, a real/complex number, a bool or an ndarray.
@@ -546,7 +550,7 @@ class Function:
         generation: the newest generation among the inputs.
         from_backward: True for Functions recorded by `backward(create_graph=True)` (Step 29).
 
-    From Part 1–2 (see the recap). Changed in Step 29: `backward` receives and returns Variables.
+    From Part 1–2. Changed in Step 29: `backward` receives and returns Variables.
     """
 
     inputs = None
@@ -579,7 +583,7 @@ class Function:
         return outputs[0] if len(outputs) == 1 else outputs
 
     def forward(self, *xs):
-        """Compute the outputs from input ndarrays. From Part 1–2 (see the recap)."""
+        """Compute the outputs from input ndarrays."""
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def backward(self, *gys):
@@ -798,7 +802,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False):
 # ---------------------------------------------------------------------------------------------------------
 
 class Add(Function):
-    """`x0 + x1`; both inputs receive `gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+    """`x0 + x1`; both inputs receive `gy`. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 + x1
@@ -808,7 +812,7 @@ class Add(Function):
 
 
 class Sub(Function):
-    """`x0 - x1`; gradients `gy` and `-gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+    """`x0 - x1`; gradients `gy` and `-gy`. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 - x1
@@ -819,7 +823,7 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """`x0 * x1`; each input's gradient is `gy` times the other. From Part 1–2; changed in Step 29: Variables."""
+    """`x0 * x1`; each input's gradient is `gy` times the other. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 * x1
@@ -832,7 +836,7 @@ class Mul(Function):
 
 
 class Div(Function):
-    """`x0 / x1`; gradients `gy / x1` and `-gy * x0 / x1²`. From Part 1–2; changed in Step 29: Variables."""
+    """`x0 / x1`; gradients `gy / x1` and `-gy * x0 / x1²`. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 / x1
@@ -845,7 +849,7 @@ class Div(Function):
 
 
 class Neg(Function):
-    """`-x`; gradient `-gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+    """`-x`; gradient `-gy`. From Part 1–2."""
 
     def forward(self, x):
         return -x
@@ -872,7 +876,7 @@ class Copy(Function):
 class Pow(Function):
     """`x ** c` for a constant exponent `c` (a number or an ndarray), kept as an attribute as in the book.
 
-    From Part 1–2 (see the recap); changed in Step 29: the backward `c * x ** (c - 1) * gy` uses Variables,
+    From Part 1–2; changed in Step 29: the backward `c * x ** (c - 1) * gy` uses Variables,
     so `x ** 4` can be differentiated four times. Where `c` is 0 the derivative is 0, also at `x = 0`
     (where `0 * 0 ** -1` would be nan), as in PyTorch; so the fourth derivative of `x ** 4 - 2 * x ** 2`
     at 0 is 24.
@@ -957,44 +961,44 @@ class BroadcastTo(Function):
 
 
 def add(x0, x1):
-    """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2 (see the recap)."""
+    """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2."""
     return Add()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def sub(x0, x1):
-    """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2 (see the recap)."""
+    """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2."""
     return Sub()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def rsub(x0, x1):
-    """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2 (see the recap)."""
+    """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2."""
     return Sub()(x1 if isinstance(x1, Variable) else _operand(x1, x0), x0)
 
 
 def mul(x0, x1):
-    """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2 (see the recap)."""
+    """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2."""
     return Mul()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def div(x0, x1):
-    """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2 (see the recap)."""
+    """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2."""
     return Div()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def rdiv(x0, x1):
-    """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2 (see the recap)."""
+    """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2."""
     return Div()(x1 if isinstance(x1, Variable) else _operand(x1, x0), x0)
 
 
 def neg(x):
-    """`-x` as a graph node (`Variable.__neg__`). From Part 1–2 (see the recap)."""
+    """`-x` as a graph node (`Variable.__neg__`). From Part 1–2."""
     return Neg()(x)
 
 
 def pow(x, c):
     """`x ** c` for a constant exponent; a Variable exponent is refused with a way to write it.
 
-    From Part 1–2 (see the recap).
+    From Part 1–2.
     """
     if not isinstance(c, (int, float, np.ndarray, np.generic)):
         if isinstance(c, Variable):

@@ -12,9 +12,12 @@ import tinypytorch
 import tinypytorch.core
 import tinypytorch.functions
 import tinypytorch.gradcheck
+import tinypytorch.graph
+import tinypytorch.render
 
 STEP_KEY = re.compile(r"\b(Step (2[5-9]|3[0-4])|Part 1–2)\b")
-MODULES = [tinypytorch.core, tinypytorch.functions, tinypytorch.gradcheck]
+ORIGIN = re.compile(r"\b(From Part 1–2|Introduced in Step \d\d)")  # where a name comes from
+MODULES = [tinypytorch.core, tinypytorch.functions, tinypytorch.gradcheck, tinypytorch.graph, tinypytorch.render]
 
 
 HEAVY = ("matplotlib", "graphviz", "IPython", "scipy", "pandas")
@@ -33,24 +36,38 @@ def test_an_import_loads_only_what_it_needs(imported, not_loaded):
     assert out.strip() == "[]"
 
 
-def public_objects():
+def public_names():
+    """(qualified name, object, its class or None) for every public name that can have a docstring."""
+    seen = set()
     for module in MODULES + [tinypytorch]:
         for name in module.__all__:
             obj = getattr(module, name)
-            yield f"{module.__name__}.{name}", obj
+            if not callable(obj) or id(obj) in seen:
+                continue  # a constant such as render.FORMATS (see its module's docstring), or a re-export
+            seen.add(id(obj))
+            yield f"{module.__name__}.{name}", obj, None
             if inspect.isclass(obj) and obj.__module__.startswith("tinypytorch"):
                 for attr, member in vars(obj).items():
                     if attr in ("forward", "backward") and obj is not tinypytorch.core.Function:
                         continue  # an operation's class docstring documents its forward and backward
                     if not attr.startswith("_") and (inspect.isfunction(member) or isinstance(member, property)):
-                        yield f"{module.__name__}.{name}.{attr}", member
+                        yield f"{module.__name__}.{name}.{attr}", member, obj
 
 
-@pytest.mark.parametrize("qualname,obj", list(public_objects()), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_public_name_has_a_step_keyed_docstring(qualname, obj):
+@pytest.mark.parametrize("qualname, obj, owner", list(public_names()),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_name_has_a_step_key_said_once(qualname, obj, owner):
+    """A module's public name carries its step key ("Introduced in Step 29", "From Part 1–2", "Changed in
+    Step 34: ..."). A method or property is as old as its class, whose docstring says so once: it names a
+    step only where it differs (its own "Changed in Step NN"), and never repeats its class's origin."""
     doc = inspect.getdoc(obj)
     assert doc, f"{qualname} has no docstring"
-    assert STEP_KEY.search(doc), f"{qualname}: docstring names no step ('Step NN' or 'Part 1–2'): {doc[:80]!r}"
+    if owner is None:
+        assert STEP_KEY.search(doc), f"{qualname}: docstring names no step ('Step NN' or 'Part 1–2'): {doc[:80]!r}"
+        return
+    origin = ORIGIN.search(inspect.getdoc(owner))
+    assert origin or STEP_KEY.search(doc), f"{qualname}: neither it nor its class says where it comes from"
+    assert not origin or origin[0] not in doc, f"{qualname} repeats its class's {origin[0]!r}: say it once, on the class"
 
 
 def test_the_books_import_paths():
