@@ -276,9 +276,6 @@ class Variable:
         self.creator = None
         self.generation = 0
 
-    # numpy defers to Variable for `ndarray <op> Variable` and routes numpy functions here (see below)
-    __array_priority__ = 200
-
     @property
     def data(self):
         """The numpy array held by this variable (assignable; must stay an ndarray of numbers or None).
@@ -798,7 +795,10 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False):
 
 # ---------------------------------------------------------------------------------------------------------
 # Arithmetic. Each backward sits next to its forward and is written with Variables (Step 29), so the
-# gradient is differentiable again. A `None` gradient means "this input is a constant: skip it".
+# gradient is differentiable again. A `Constant` never receives a gradient (`_backprop` drops it), and an
+# operand of a binary operator often is one (the 3 in `3 * x`), so a binary backward returns None for a
+# Constant operand wherever its gradient would cost an operation: `Mul` and `Div` check both operands,
+# `Sub` only `x1` (the gradient of `x0` is `gy` itself), `Add` neither.
 # ---------------------------------------------------------------------------------------------------------
 
 class Add(Function):
@@ -1032,7 +1032,8 @@ def broadcast_to(x, shape):
     return BroadcastTo(tuple(shape))(x)
 
 
-# numpy functions that meet a Variable (`ndarray * x`, `np.add(a, x)`) are routed to our operators
+# numpy functions that meet a Variable (`ndarray * x`, `np.add(a, x)`) are routed to our operators: a class
+# that defines `__array_ufunc__` receives them, whatever numpy's `__array_priority__` says
 _NUMPY_OPERATORS = {np.add: add, np.subtract: sub, np.multiply: mul, np.true_divide: div, np.negative: neg}
 
 
