@@ -519,11 +519,8 @@ def _operand(obj, beside):
     number is a "weak" scalar that takes the array's type, while a wrapped 0-d float64 array would not, so
     `x * 2.0` would turn a float32 `x` into float64 where `x.data * 2.0` stays float32.
     """
-    if type(obj) in _PYTHON_NUMBERS:
-        data = beside._data if isinstance(beside, Variable) else None
-        if data is not None and data.dtype is not _FLOAT64:  # for float64, np.asarray gives what numpy would
-            return Constant(np.asarray(obj, dtype=np.result_type(data, obj)))
-        return Constant(np.asarray(obj))
+    if type(obj) in _PYTHON_NUMBERS and isinstance(beside, Variable) and beside._data is not None:
+        return Constant(np.asarray(obj, dtype=np.result_type(beside._data, obj)))
     return as_variable(obj)
 
 
@@ -564,8 +561,7 @@ class Function:
         else:  # one output, the common case
             outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
 
-        switches = _switches  # the calling thread's (see Config)
-        if switches.enable_backprop:
+        if _switches.enable_backprop:  # the calling thread's switches (see Config)
             generation = 0  # the newest input's generation (a plain loop: cheaper than max() for 1–2 inputs)
             for x in inputs:
                 if x.generation > generation:
@@ -575,7 +571,7 @@ class Function:
                 output.set_creator(self)
             self.inputs = inputs
             self.outputs = [weakref.ref(output) for output in outputs]
-            if switches.recording_backward:
+            if _switches.recording_backward:
                 self.from_backward = True
         return outputs[0] if len(outputs) == 1 else outputs
 
@@ -647,9 +643,8 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                 seen.add(y.creator)
                 heap.append((-y.creator.generation, next(tie), y.creator))
         heapq.heapify(heap)
-        push, pop = heapq.heappush, heapq.heappop
         while heap:
-            f = pop(heap)[2]
+            f = heapq.heappop(heap)[2]
             # every use of f's outputs was visited before f: their gradients are complete
             gxs = f.backward(*[take(output(), None) for output in f.outputs])
             if not isinstance(gxs, tuple):
@@ -675,7 +670,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                 creator = x.creator
                 if creator is not None and creator not in seen:
                     seen.add(creator)
-                    push(heap, (-creator.generation, next(tie), creator))
+                    heapq.heappush(heap, (-creator.generation, next(tie), creator))
         _give_each_its_own(grads, given)
         if store:
             _store(grads, seeds)
@@ -693,9 +688,6 @@ def _give_each_its_own(grads, given):
     so scaling one gradient in place cannot scale the other. A recorded gradient is copied by a recorded
     `Copy`, so that the copy can be differentiated again.
     """
-    held = set(map(id, grads.values()))
-    if len(held) == len(grads) and (not given or held.isdisjoint(map(id, given))):
-        return  # the common case: every object once, none of them the caller's
     held = set(map(id, given))
     for x, gx in grads.items():
         if id(gx) in held:
