@@ -631,11 +631,8 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
         switches["enable_backprop"] = switches["recording_backward"] = create_graph
         if thresholds[0]:  # a first threshold of 0 means automatic collection is off already
             gc.set_threshold(0, *thresholds[1:])
-        if keep:  # the gradients `grad` asks for must survive, also those of intermediate variables
-            def take(v, default):
-                return grads.get(v, default) if v in keep else grads.pop(v, default)
-        else:
-            take = grads.get if retain_grad else grads.pop
+        def take(y):  # an output's gradient, dropped once used unless retain_grad or `grad` asks to keep it
+            return grads.get(y) if retain_grad or y in keep else grads.pop(y, None)
         tie = itertools.count()  # orders functions of one generation: first seen, first out
         heap, seen = [], set()
         for y in seeds:
@@ -646,7 +643,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
         while heap:
             f = heapq.heappop(heap)[2]
             # every use of f's outputs was visited before f: their gradients are complete
-            gxs = f.backward(*[take(output(), None) for output in f.outputs])
+            gxs = f.backward(*[take(output()) for output in f.outputs])
             if not isinstance(gxs, tuple):
                 gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
             if len(gxs) != len(f.inputs):
