@@ -268,8 +268,9 @@ class Variable:
     __slots__ = ("_data", "_name", "_grad", "creator", "generation", "__weakref__")
 
     def __init__(self, data, name: str | None = None):
+        # a float64 array needs no more than this test (_check_data for every array: W1-W3 +5-7%, bench.py --ab)
         if type(data) is not np.ndarray or (data.dtype is not _FLOAT64 and data.dtype.kind not in _NUMERIC_KINDS):
-            data = _check_data(data)  # the common case, a float64 array, needs no more than the test above
+            data = _check_data(data)
         self._data = data
         self._name = name if name is None else _check_name(name)
         self._grad = None
@@ -290,7 +291,7 @@ class Variable:
     @data.setter
     def data(self, value):
         if type(value) is not np.ndarray or (value.dtype is not _FLOAT64 and value.dtype.kind not in _NUMERIC_KINDS):
-            value = _check_data(value)
+            value = _check_data(value)  # as in __init__: one test for a float64 array
         self._data = value
 
     @property
@@ -554,15 +555,17 @@ class Function:
         if self.inputs is not None:
             raise RuntimeError(f"this {type(self).__name__} instance already holds a graph; a Function object is "
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
+        # a Variable is taken as it is (as_variable called for it too, and _operand in the operators below:
+        # W1, W2 +2%, W3 +4%, bench.py --ab)
         inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
         if isinstance(ys, tuple):
             outputs = [Variable(as_array(y)) for y in ys]
-        else:  # one output, the common case
+        else:  # one output, the common case (through a tuple and as_array: W1 +10%, W2 +8%, bench.py --ab)
             outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
 
         if _switches.enable_backprop:  # the calling thread's switches (see Config)
-            generation = 0  # the newest input's generation (a plain loop: cheaper than max() for 1–2 inputs)
+            generation = 0  # the newest input's (a plain loop; max() of a new list: W2 +3%, W3 +4%, bench.py --ab)
             for x in inputs:
                 if x.generation > generation:
                     generation = x.generation
@@ -660,7 +663,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                         f"backward must return Variables (or None for no gradient), so that the gradient can "
                         f"be differentiated again: compute it from gy and self.inputs with Variable operations, "
                         f"e.g. `return gy * 2 * x` rather than `return gy.data * 2 * x.data`")
-                if gx._data.shape != x._data.shape:
+                if gx._data.shape != x._data.shape:  # on the arrays (the shape properties: W3 +4%, bench.py --ab)
                     gx = _sum_back(gx, x.shape, f, i)
                 old = grads.get(x)
                 grads[x] = gx if old is None else old + gx
@@ -949,6 +952,7 @@ class BroadcastTo(Function):
         return sum_to(gy, self.x_shape)
 
 
+# the operators: a Variable operand is passed on as it is, as in Function.__call__ (see there for the figure)
 def add(x0, x1):
     """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2."""
     return Add()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
