@@ -14,7 +14,8 @@
    labels "Output" and sets apart from source code.
 4. The notebook. mkdocs-jupyter's cache folder is named by a digest of the package (and of the
    versions of what runs the notebook), so the notebook is executed again when it or the library
-   changed, and not on a serve rebuild for an edited chapter. The kernel's warning that it talks
+   changed, and not on a serve rebuild for an edited chapter; each language build has a folder of
+   its own inside it (English and Chinese notebook twins). The kernel's warning that it talks
    over TCP without encryption (to the build, on 127.0.0.1) is filtered out. The page gets a link
    to download the ``.ipynb``.
 5. Serving. A page whose Markdown, included files (``--8<--``) and shared inputs (package,
@@ -36,6 +37,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -161,12 +163,23 @@ logging.getLogger("IPKernelApp").addFilter(_NoLoopbackTcpWarning())
 '''
 
 
+def build_language(config) -> str:
+    """The language this build writes (mkdocs-static-i18n builds the site once per language)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return "default"
+    return i18n.current_language or i18n.default_language  # None until its first on_config
+
+
 def configure_notebooks(config) -> None:
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None and jupyter.config.get("cache"):
         key = digest(files_under("tinypytorch", pattern="*.py"), sys.version,
                      *versions(*NOTEBOOK_RUNTIME))
-        jupyter.config["cache_dir"] = str(CACHE / "notebooks" / key[:20])
+        # One folder per language: mkdocs-jupyter evicts, after each build, the entries of its
+        # folder that this build did not use, so a shared folder lost each language's notebook in
+        # the other language's build and both ran again every time.
+        jupyter.config["cache_dir"] = str(CACHE / "notebooks" / key[:20] / build_language(config))
     # The kernels nbconvert starts read their configuration from IPYTHONDIR: a profile of the
     # build's own, so neither the reader's IPython startup files nor the TCP warning get in.
     profile = CACHE / "ipython" / "profile_default"
@@ -182,19 +195,24 @@ def prune_notebook_caches(config) -> None:
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None or not jupyter.config.get("cache"):
         return
-    current = Path(jupyter.config["cache_dir"])
+    current = Path(jupyter.config["cache_dir"]).parent  # <package digest>/<language>
     for folder in (CACHE / "notebooks").glob("*"):
         if folder.is_dir() and folder != current:
-            for item in folder.glob("*"):
-                item.unlink()
-            folder.rmdir()
+            shutil.rmtree(folder)
+
+
+# The download button's label and tooltip, by the page's language (the Chinese edition's
+# notebook twin is playground.zh.ipynb).
+DOWNLOAD_LABELS = {None: ("Download", "Download the notebook, to run it in Jupyter"),
+                   "zh": ("下载", "下载这个笔记本，在 Jupyter 里运行")}
 
 
 def notebook_download_link(html: str, page) -> str:
     """A link to the ``.ipynb`` (mkdocs-jupyter copies it next to the page), under the title."""
     name = Path(page.file.src_uri).name
+    label, title = DOWNLOAD_LABELS.get(getattr(page.file, "locale", None), DOWNLOAD_LABELS[None])
     link = (f'<p class="tp-notebook-download"><a class="md-button" href="{name}" download '
-            f'title="Download the notebook, to run it in Jupyter">Download {name}</a></p>')
+            f'title="{title}">{label} {name}</a></p>')
     head = re.search(r"</h1>", html)
     return html[:head.end()] + link + html[head.end():] if head else link + html
 
@@ -281,14 +299,17 @@ class _Warnings(logging.Handler):
 
 
 def reuse_unchanged_render(page) -> None:
-    """Wrap ``page.render`` so that an unchanged page takes its HTML from the previous rebuild."""
+    """Wrap ``page.render`` so that an unchanged page takes its HTML from the previous rebuild.
+
+    Pages are told apart by where they are written: with the English fallback, one Markdown file
+    is also the Chinese page under /zh/, whose relative links differ."""
     render = page.render
 
     def render_or_reuse(config, files) -> None:
         if re.search(r"^\s*:::", page.markdown, re.M):
             return render(config, files)  # API page: mkdocstrings registers targets as it renders
         key = page_inputs(page.markdown)
-        cached = SESSION["pages"].get(page.file.src_uri)
+        cached = SESSION["pages"].get(page.file.dest_uri)
         if cached and cached["key"] == key:
             page.content, page.toc = cached["content"], cached["toc"]
             page._title_from_render = cached["title"]
@@ -302,9 +323,9 @@ def reuse_unchanged_render(page) -> None:
         finally:
             logging.getLogger("mkdocs").removeHandler(warnings)
         if warnings.count:  # render it again next time, so the warning is seen again
-            SESSION["pages"].pop(page.file.src_uri, None)
+            SESSION["pages"].pop(page.file.dest_uri, None)
         else:
-            SESSION["pages"][page.file.src_uri] = {
+            SESSION["pages"][page.file.dest_uri] = {
                 "key": key, "content": page.content, "toc": page.toc,
                 "title": getattr(page, "_title_from_render", None),
                 "anchors": page.present_anchor_ids}

@@ -13,6 +13,10 @@ failure never leaves a partial file. A file whose bytes did not change is left a
 (its mtime too, so ``mkdocs serve`` does not rebuild for nothing). A full build also
 removes ``*.svg`` files that no registered figure produces any more.
 
+A figure registered with ``data=True`` also writes its data next to it, ``<name>.json``
+(``save_json``): the site's backward steppers replay a trace from it. The driver treats the
+pair alike: both drawn to temporary files, both checked, each moved into place, both in the stamp.
+
 A full build that succeeded leaves a stamp in the output folder: a digest of everything
 the figures are made from (the package, the figure modules, the listings, this script,
 the versions of Python, numpy, matplotlib and graphviz-pure, and the ``dot`` program) and the
@@ -80,24 +84,33 @@ def load_modules(figures_dir: Path, steps: set[int] | None) -> list[Figure]:
 
 
 def build_one(fig: Figure, out: Path) -> str:
-    """Render one figure atomically; return 'written' or 'unchanged'. Raises on failure."""
-    final = out / fig.filename
+    """Render one figure (and its data file) atomically; return 'written' or 'unchanged'. Raises on failure."""
     tmp = out / f".{fig.name}.{os.getpid()}.tmp.svg"
+    tmps = [tmp, tmp.with_suffix(".json")][:len(fig.filenames)]
     try:
         fig.func(tmp)
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise RuntimeError(f"the function wrote nothing to the path it was given ({tmp.name})")
-        data = tmp.read_bytes()
-        if b"<svg" not in data[:4096]:
+        for path in tmps:
+            if not path.is_file() or path.stat().st_size == 0:
+                raise RuntimeError(f"the function wrote nothing to {path.name} (save_svg/render_dot write the "
+                                   f"SVG to the path given, save_json its data next to it)")
+        if b"<svg" not in tmp.read_bytes()[:4096]:
             raise RuntimeError("the file written is not an SVG (no '<svg' near its start)")
-        if final.is_file() and final.read_bytes() == data:
-            tmp.unlink()
-            return "unchanged"
-        os.replace(tmp, final)
-        return "written"
+        if fig.data:
+            try:
+                json.loads(tmps[1].read_bytes())
+            except ValueError as exc:
+                raise RuntimeError(f"the data file written is not JSON: {exc}") from None
+        status = "unchanged"
+        for path, name in zip(tmps, fig.filenames):
+            final = out / name
+            if not (final.is_file() and final.read_bytes() == path.read_bytes()):
+                os.replace(path, final)
+                status = "written"
+        return status
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for path in (tmp, tmp.with_suffix(".json")):
+            if path.exists():
+                path.unlink()
         try:  # matplotlib state must not leak from one figure into the next
             if "matplotlib.pyplot" in sys.modules:
                 sys.modules["matplotlib.pyplot"].close("all")
@@ -132,8 +145,13 @@ def inputs_digest(figures_dir: Path) -> str:
     return h.hexdigest()
 
 
+def built_files(out: Path) -> set[str]:
+    """The names of the figures and data files in `out` (the stamp and temporary files aside)."""
+    return {p.name for pattern in ("*.svg", "*.json") for p in out.glob(pattern) if not p.name.startswith(".")}
+
+
 def up_to_date(out: Path, digest: str) -> int | None:
-    """The number of figures if the stamp in `out` matches `digest` and every figure it lists is there
+    """The number of figure files if the stamp in `out` matches `digest` and every file it lists is there
     unchanged (and nothing else is), else None."""
     try:
         stamp = json.loads((out / STAMP).read_text())
@@ -144,7 +162,7 @@ def up_to_date(out: Path, digest: str) -> int | None:
     figures = stamp.get("figures")
     if not isinstance(figures, dict) or not figures:
         return None
-    if {p.name for p in out.glob("*.svg")} != set(figures):
+    if built_files(out) != set(figures):
         return None
     if any(_sha256(out / name) != sha for name, sha in figures.items()):
         return None
@@ -152,7 +170,7 @@ def up_to_date(out: Path, digest: str) -> int | None:
 
 
 def write_stamp(out: Path, digest: str, figures: list[Figure]) -> None:
-    stamp = {"inputs": digest, "figures": {f.filename: _sha256(out / f.filename) for f in figures}}
+    stamp = {"inputs": digest, "figures": {name: _sha256(out / name) for f in figures for name in f.filenames}}
     tmp = out / f"{STAMP}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
     os.replace(tmp, out / STAMP)
@@ -184,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.list:
         for fig in figures:
-            print(f"{fig.name}.svg\t{fig.source}")
+            print(f"{fig.name}.svg\t{fig.source}" + (f"\t(and {fig.name}.json)" if fig.data else ""))
         return 0
     if steps is not None:
         missing = sorted(steps - {f.step for f in figures})
@@ -214,11 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{status} ({time.perf_counter() - t0:.2f} s)", flush=True)
 
     if digest is not None and not failed:  # a full build
-        wanted = {f.filename for f in figures}
-        for stale in sorted(out.glob("*.svg")):
-            if stale.name not in wanted:
-                stale.unlink()
-                print(f"removed {stale.name} (no figure produces it any more)")
+        wanted = {name for f in figures for name in f.filenames}
+        for stale in sorted(built_files(out) - wanted):
+            (out / stale).unlink()
+            print(f"removed {stale} (no figure produces it any more)")
         write_stamp(out, digest, figures)
 
     total = time.perf_counter() - start

@@ -1,11 +1,13 @@
 """The tests, by layer, and the fixtures they share.
 
-- ``library/``: the package ``tinypytorch`` on its own (core, functions, gradients, graph, render,
-  threads, docstring examples, the package's face); no site, no chapter.
-- ``chapters/``: what each chapter shows and prints (``test_stepNN.py``, one per chapter, marked
-  ``stepNN``), rules every chapter follows, and the step keys; helpers in ``tests/helpers.py``.
-- ``site/``: the pipelines that make the site and what a reader gets: the figure build, the strict
-  site build, the browser, the README's commands, the notebook, the hooks and the benchmarks page.
+- ``library/``: the package ``tinypytorch`` on its own (core, functions, gradients, graph and its
+  backward trace, render, threads, docstring examples, the package's face); no site, no chapter.
+- ``chapters/``: what the pages teach, shown and printed: each chapter (``test_stepNN.py``, marked
+  ``stepNN``), rules every chapter follows, the step keys, the book's scripts, the Differences and
+  PyTorch pages; helpers in ``tests/helpers.py``.
+- ``site/``: the pipelines that make the site and what a reader gets: the figure build (steppers
+  included), the strict site build, the two editions, the browser, the README's commands, the
+  notebook, the hooks and the benchmarks page.
 
 ``figures`` runs ``scripts/build_figures.py`` (all figures, into docs/figures/), and ``built_site``
 then runs ``mkdocs build --strict`` into a temporary folder. Both are session-scoped: the site is

@@ -40,11 +40,16 @@ _SWITCHES = ("enable_backprop", "recording_backward")
 
 
 class _ThreadSwitches(threading.local):
-    """The switches of one thread; every thread starts with backprop on and no backward pass recording."""
+    """The switches of one thread; every thread starts with backprop on and no backward pass recording.
+
+    Beside them, `trace`: the `BackwardTrace` (tinypytorch.graph) recording this thread's backward passes,
+    or None (Step 34). It is set by entering a trace, not by `using_config`.
+    """
 
     def __init__(self):
         self.enable_backprop = True
         self.recording_backward = False
+        self.trace = None
 
 
 _switches = _ThreadSwitches()
@@ -576,6 +581,8 @@ class Function:
             self.outputs = [weakref.ref(output) for output in outputs]
             if _switches.recording_backward:
                 self.from_backward = True
+                if _switches.trace is not None:  # a BackwardTrace records what each step adds (Step 34)
+                    _switches.trace._created.append(self)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def forward(self, *xs):
@@ -643,10 +650,17 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                 seen.add(y.creator)
                 heap.append((-y.creator.generation, next(tie), y.creator))
         heapq.heapify(heap)
+        push, pop = heapq.heappush, heapq.heappop  # newest generation first, unless a trace asks for a stack
+        trace = switches["trace"]
+        if trace is not None:  # a BackwardTrace records this pass (Step 34)
+            trace._begin(seeds, create_graph)
+            if trace.order == "stack":  # the plain stack that Step 34 shows going wrong: last found, first out
+                push, pop = list.append, list.pop
         while heap:
-            f = heapq.heappop(heap)[2]
+            f = pop(heap)[2]
             # every use of f's outputs was visited before f: their gradients are complete
-            gxs = f.backward(*[take(output()) for output in f.outputs])
+            gys = [take(output()) for output in f.outputs]
+            gxs = f.backward(*gys)
             if not isinstance(gxs, tuple):
                 gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
             if len(gxs) != len(f.inputs):
@@ -670,7 +684,9 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                 creator = x.creator
                 if creator is not None and creator not in seen:
                     seen.add(creator)
-                    heapq.heappush(heap, (-creator.generation, next(tie), creator))
+                    push(heap, (-creator.generation, next(tie), creator))
+            if trace is not None:
+                trace._step(f, gys, gxs, grads)
         _give_each_its_own(grads, given)
         if store:
             _store(grads, seeds)

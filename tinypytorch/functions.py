@@ -59,7 +59,7 @@ class Exp(Function):
 
 
 class Log(Function):
-    """y = log(x); dy/dx = 1/x. Introduced in Step 31 (with the functions module)."""
+    """y = log(x); dy/dx = 1/x. Introduced in Step 31."""
 
     def forward(self, x):
         return np.log(x)

@@ -58,7 +58,7 @@ def numerical_grad(f: Callable, *inputs, eps: float = 1e-6) -> list[np.ndarray]:
     Returns:
         One ndarray per input, in its shape.
 
-    Introduced in Step 27 (checking a derivative by hand); the same idea runs every gradient test.
+    From Part 1–2 (the central difference of the recap); Step 27 checks derivatives written by hand with it.
 
     Examples:
         >>> import numpy as np

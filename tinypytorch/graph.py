@@ -7,6 +7,10 @@ the same text on every run and every machine.
 
 `graph_stats` counts what a graph is made of (Step 32 watches the tanh derivative graphs grow).
 
+`BackwardTrace` records what `backward` does, step by step, while it runs, and `get_dot_graph(y, trace=...)`
+numbers the functions in the order it visited them (Step 34 watches the diamond; Step 29 the gradient graph
+being built).
+
 Turning the text into a picture is the job of `tinypytorch.render` (`plot_dot_graph`, `Graph`).
 
 Introduced in Step 25.
@@ -22,9 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .core import Constant, Variable
+from .core import Constant, Function, Variable, _switches
 
-__all__ = ["get_dot_graph", "graph_stats", "GraphStats"]
+__all__ = ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "BackwardTrace", "BackwardPass",
+           "BackwardStep"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles. Fills are light with black text, edges mid-grey and the background transparent, so a picture
@@ -153,8 +158,38 @@ def _var_label(v, verbose, values):
     return label
 
 
-def _dot_text(walk, verbose, values, mark_backward, max_nodes=None):
+def _func_label(f, numbers, generations):
+    """`Square`; `#2 Square` for the function a trace visited (or recorded) in its step 2; `gen 1` below it."""
+    label = type(f).__name__
+    if id(f) in numbers:
+        label = " ".join(f"#{n}" for n in numbers[id(f)]) + " " + label
+    if generations:
+        label += f"\ngen {getattr(f, 'generation', 0)}"
+    return label
+
+
+def _step_numbers(trace):
+    """id(function) -> the numbers of the steps of a pass that visited it or, with create_graph, recorded it."""
+    if trace is None:
+        return {}
+    if isinstance(trace, BackwardTrace):
+        if len(trace.passes) != 1:
+            raise ValueError(f"the trace holds {len(trace.passes)} backward passes; number the picture by one "
+                             f"of them: trace=trace.passes[i]")
+        trace = trace.passes[0]
+    elif not isinstance(trace, BackwardPass):
+        raise TypeError(f"trace must be a BackwardTrace (with BackwardTrace() as trace: y.backward()) or one of "
+                        f"its passes, got {type(trace).__name__}")
+    numbers = {}
+    for step in trace.steps:
+        for f in (step.function, *step.created):
+            numbers.setdefault(id(f), []).append(step.number)
+    return numbers
+
+
+def _dot_text(walk, verbose, values, mark_backward, max_nodes=None, trace=None, generations=False):
     shown = len(walk.nodes) if max_nodes is None else min(max_nodes, len(walk.nodes))
+    numbers = _step_numbers(trace)
     lines = [_HEADER]
     for i, node in enumerate(walk.nodes[:shown]):
         if isinstance(node, Variable):
@@ -163,7 +198,7 @@ def _dot_text(walk, verbose, values, mark_backward, max_nodes=None):
             label = _var_label(node, verbose, values)
         else:
             style = _GRAD_FUNC if mark_backward and _from_backward(node) else _FUNC
-            label = type(node).__name__
+            label = _func_label(node, numbers, generations)
         lines.append(f"{i} [label={_quote(label)}, {style}]\n")
     for src, dst, dashed in walk.edges:
         if src < shown and dst < shown:
@@ -176,7 +211,8 @@ def _dot_text(walk, verbose, values, mark_backward, max_nodes=None):
 
 
 def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
-                  mark_backward: bool = True, max_nodes: int | None = None) -> str:
+                  mark_backward: bool = True, max_nodes: int | None = None,
+                  trace: BackwardTrace | BackwardPass | None = None, generations: bool = False) -> str:
     """Return the DOT text of the computational graph that produced `output`.
 
     Variables are orange filled ellipses labelled by name; with `verbose` the label adds shape and dtype,
@@ -190,7 +226,8 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
     variables are often unnamed and functions shared. The picture has a transparent background, black
     text on light fills and mid-grey arrows, so it reads on light and dark pages.
 
-    Introduced in Step 25.
+    Introduced in Step 25. Changed in Step 34: `trace` and `generations`, so that a still picture shows the
+    order backward took.
 
     Args:
         output: the Variable whose graph to draw, or a list of Variables to draw their graphs together.
@@ -201,13 +238,19 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
         max_nodes: keep only the first `max_nodes` nodes of the walk, the part nearest the output, and
             say under the picture how many there were. Thousands of nodes are slow to lay out and
             unreadable; this draws the end of such a graph quickly. `None` keeps every node.
+        trace: a `BackwardTrace` of one backward pass over this graph, or one `BackwardPass` of a longer
+            trace: each function the pass visited is labelled with the number of its step, `#1 Add`,
+            `#2 Square`, … and, when it ran with `create_graph=True`, each function a step recorded carries
+            that step's number too (drawn dashed).
+        generations: add each function's generation to its label, on a second line: `gen 1`.
 
     Returns:
         The DOT text, ending in a newline.
 
     Raises:
-        TypeError: `output` is not a Variable or a list of them.
-        ValueError: an empty list, or a `max_nodes` that is not a positive whole number.
+        TypeError: `output` is not a Variable or a list of them, or `trace` is not a trace or a pass.
+        ValueError: an empty list, a `max_nodes` that is not a positive whole number, or a trace of
+            several passes.
 
     Examples:
         >>> import numpy as np
@@ -234,11 +277,45 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
 
         >>> print(get_dot_graph(y, verbose=False, max_nodes=2).splitlines()[-2])
         label="the 2 nodes nearest the output, of 4 (max_nodes=2)"
+
+        With a trace of `y.backward()`, the function is numbered by the step that visited it:
+
+        >>> with BackwardTrace() as trace:
+        ...     y.backward()
+        >>> print(get_dot_graph(y, verbose=False, trace=trace, generations=True).splitlines()[5])
+        1 [label="#1 Add\\ngen 0", color=lightblue, style=filled, shape=box]
     """
     outputs = _as_outputs(output)
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive whole number (or None for every node), got {max_nodes!r}")
-    return _dot_text(_Walk(outputs), verbose, values, mark_backward, max_nodes)
+    return _dot_text(_Walk(outputs), verbose, values, mark_backward, max_nodes, trace, generations)
+
+
+def node_ids(output: Variable | Sequence[Variable]) -> dict:
+    """The DOT id that `get_dot_graph` gives each node of the graph behind `output`: `{node: id}`.
+
+    The keys are the graph's Variables and Functions, the values the ids 0, 1, 2, … of the DOT text, which
+    Graphviz writes as the `<title>` of each node in an SVG picture. A program that draws the picture can
+    then point at the nodes of a trace (the site's backward stepper does).
+
+    Introduced in Step 34.
+
+    Args:
+        output: a Variable, or a list of Variables, as for `get_dot_graph`.
+
+    Returns:
+        A dict from each node (Variable or Function) to its DOT id.
+
+    Examples:
+        >>> import numpy as np
+        >>> from tinypytorch import Variable
+        >>> x = Variable(np.array(1.0), name="x")
+        >>> y = x + 1
+        >>> ids = node_ids(y)
+        >>> ids[y], ids[y.creator], ids[x]
+        (0, 1, 2)
+    """
+    return {node: i for i, node in enumerate(_Walk(_as_outputs(output)).nodes)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -249,7 +326,7 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
 class GraphStats:
     """What a computational graph is made of; returned by `graph_stats`.
 
-    Introduced in Step 32.
+    Introduced in Step 25 (a picture checked by counting); Step 32 counts the tanh derivative graphs.
 
     Attributes:
         functions: the number of Function nodes of each type, e.g. `Counter({'Mul': 17, 'Add': 9, …})`.
@@ -294,7 +371,7 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
 
     The same walk as `get_dot_graph`, so the numbers match the picture node for node.
 
-    Introduced in Step 32.
+    Introduced in Step 25 (a picture checked by counting); Step 32 counts the tanh derivative graphs.
 
     Args:
         output: a Variable, or a list of Variables (their graphs counted together).
@@ -323,3 +400,176 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
         n_backward_functions=sum(_from_backward(f) for f in funcs),
         depth=_depth(walk, outputs),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Watching backward run
+# ---------------------------------------------------------------------------------------------------------
+
+@dataclass(eq=False, slots=True)
+class BackwardStep:
+    """One step of a backward pass, as `BackwardTrace` recorded it: one Function's backward.
+
+    Introduced in Step 34.
+
+    Attributes:
+        number: the step's position in its pass, 1, 2, …
+        function: the Function whose backward ran.
+        generation: its generation; the pass visits the newest first.
+        outputs: its output Variables (None for an output that no longer exists).
+        grads_in: the gradient each output held when the step ran, one per output: what the step received
+            (None where no gradient reached that output).
+        inputs: its input Variables.
+        grads_out: the gradient its backward returned for each input: what the step sent (None for a
+            `Constant` input, or an input it returned no gradient for). Where numpy broadcast an input, the
+            gradient is still in the output's shape: summing it back is the receiving side's work (`totals`).
+        totals: each input's gradient in this pass so far, after this step added its part (None for a
+            `Constant`, or an input no gradient has reached yet).
+        created: the Functions recorded while this step ran, in the order they were created, when the pass
+            runs with `create_graph=True` (its part of the gradient graph); empty otherwise.
+    """
+
+    number: int
+    function: Function
+    generation: int
+    outputs: tuple
+    grads_in: tuple
+    inputs: tuple
+    grads_out: tuple
+    totals: tuple
+    created: tuple
+
+    def __str__(self):
+        def values(grads):
+            return ", ".join("-" if g is None else _short(g.data) for g in grads)
+
+        text = (f"#{self.number} {type(self.function).__name__} (gen {self.generation}): "
+                f"received {values(self.grads_in)}, sent {values(self.grads_out)}")
+        if self.created:
+            text += f"; recorded {', '.join(type(f).__name__ for f in self.created)}"
+        return text
+
+
+@dataclass(eq=False, slots=True)
+class BackwardPass:
+    """One backward pass in a `BackwardTrace`: where it started and its steps.
+
+    Introduced in Step 34.
+
+    Attributes:
+        outputs: the Variables the pass started from (`y` of `y.backward()`).
+        seeds: their starting gradients, one per output (ones, dy/dy = 1, unless one was given).
+        create_graph: whether the pass recorded a gradient graph.
+        steps: its `BackwardStep`s, in the order they ran.
+    """
+
+    outputs: tuple
+    seeds: tuple
+    create_graph: bool
+    steps: list = field(default_factory=list)
+
+
+class BackwardTrace:
+    """Watch backward run: record each step of the backward passes run inside a `with` block.
+
+    The record is made by `Variable.backward` itself as it runs, not by walking the graph again: each
+    step is one Function's backward, in the order the pass visited them, with the gradients it received
+    and sent (see `BackwardStep`). With `create_graph=True`, a step also lists the Functions of the
+    gradient graph that it recorded. The trace holds on to what it recorded, gradients and graph included,
+    for as long as you keep it. Passes run by other threads are not recorded; inside the block the
+    innermost trace records. Without a trace, a pass only checks once per function that none is recording.
+
+    `get_dot_graph(y, trace=trace)` numbers the functions of a picture in the order they were visited.
+
+    Introduced in Step 34.
+
+    Args:
+        order: `"generation"`, the order backward always uses: newest generation first. `"stack"` makes the
+            passes in the block use a plain stack instead (the last function found is visited first), the
+            order Step 34 shows going wrong: on a graph where a variable feeds two functions, its creator
+            can be visited before the variable's gradient is complete, and the gradients are then wrong.
+            It exists to watch that mistake happen; never train with it.
+
+    Attributes:
+        order: the order the passes in the block use.
+        passes: one `BackwardPass` per backward pass run in the block.
+        steps: the steps of all of them, in the order they ran.
+
+    Raises:
+        ValueError: an `order` other than `"generation"` or `"stack"`.
+        RuntimeError: entering a trace whose block is already running.
+
+    Examples:
+        The diamond of Step 34, $a = x^2$, $y = a^2 + a^2$: both `Square` functions that use `a` pass back
+        their part of its gradient before the `Square` that made `a` runs.
+
+        >>> import numpy as np
+        >>> import tinypytorch.functions as F
+        >>> from tinypytorch import Variable
+        >>> x = Variable(np.array(2.0), name="x")
+        >>> a = F.square(x)
+        >>> y = F.square(a) + F.square(a)
+        >>> with BackwardTrace() as trace:
+        ...     y.backward()
+        >>> for step in trace.steps:
+        ...     print(step)
+        #1 Add (gen 2): received 1, sent 1, 1
+        #2 Square (gen 1): received 1, sent 8
+        #3 Square (gen 1): received 1, sent 8
+        #4 Square (gen 0): received 16, sent 64
+        >>> trace.steps[-1].totals[0] is x.grad
+        True
+
+        A plain stack visits the `Square` that made `a` after the first of its users, with half of `a`'s
+        gradient, and never again:
+
+        >>> x.cleargrad()
+        >>> with BackwardTrace(order="stack") as stack:
+        ...     y.backward()
+        >>> [step.number for step in stack.steps if step.function is a.creator], x.grad
+        ([3], variable(32.0))
+    """
+
+    def __init__(self, order: str = "generation"):
+        if order not in ("generation", "stack"):
+            raise ValueError(f"order must be 'generation' (what backward does) or 'stack' (the plain stack "
+                             f"Step 34 shows going wrong), got {order!r}")
+        self.order = order
+        self.passes: list[BackwardPass] = []
+        self.steps: list[BackwardStep] = []
+        self._created = []       # Functions recorded since the last step (Function.__call__ appends)
+        self._outer = None       # the trace this one replaced while its block runs
+        self._running = False
+
+    def __enter__(self):
+        if self._running:
+            raise RuntimeError("this BackwardTrace's block is already running; use a new BackwardTrace() inside it")
+        self._outer = _switches.trace
+        self._running = True
+        _switches.trace = self
+        return self
+
+    def __exit__(self, *exc_info):
+        _switches.trace, self._outer = self._outer, None
+        self._running = False
+
+    def __repr__(self):
+        return f"<BackwardTrace ({self.order}): {len(self.steps)} steps in {len(self.passes)} passes>"
+
+    # called by Variable.backward while the pass runs
+    def _begin(self, seeds, create_graph):
+        self.passes.append(BackwardPass(tuple(seeds), tuple(seeds.values()), create_graph))
+        self._created = []
+
+    def _step(self, f, gys, gxs, grads):
+        inputs = tuple(f.inputs)
+        constant = [isinstance(x, Constant) for x in inputs]
+        step = BackwardStep(
+            number=len(self.passes[-1].steps) + 1, function=f, generation=f.generation,
+            outputs=tuple(ref() for ref in f.outputs), grads_in=tuple(gys), inputs=inputs,
+            grads_out=tuple(None if c else gx for c, gx in zip(constant, gxs)),
+            totals=tuple(None if c else grads.get(x) for c, x in zip(constant, inputs)),
+            created=tuple(self._created))
+        self._created = []
+        self.passes[-1].steps.append(step)
+        self.steps.append(step)

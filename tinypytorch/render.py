@@ -2,7 +2,7 @@
 
 `tinypytorch.graph` writes the DOT text; this module turns it into a picture. The drawing is done by a
 `dot` program: a system Graphviz on PATH if there is one, else the `graphviz-pure` executable that
-`pip install "tinypytorch[render]"` brings. It is run one way only: the program found, called with an
+`pip install -e ".[render]"` (from a clone) brings. It is run one way only: the program found, called with an
 argument list (never through a shell), the DOT text on its standard input, the format taken from the
 file's extension, and a time limit after which it is stopped. The picture is written whole or not at all.
 
@@ -55,7 +55,7 @@ _NOT_FOUND = """\
 No Graphviz `dot` program was found, so the graph cannot be drawn. Get one either way:
   - a system Graphviz: `sudo apt install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS),
     `winget install graphviz` or `choco install graphviz` (Windows);
-  - or from pip alone: pip install "tinypytorch[render]"   (or: pip install graphviz-pure)
+  - or from pip alone: pip install graphviz-pure   (or, in a clone of TinyPytorch: pip install -e ".[render]")
 The DOT text is still available without Graphviz: get_dot_graph(y), or Graph(y).source."""
 
 _SYSTEM_GRAPHVIZ = "sudo apt install graphviz, brew install graphviz or winget install graphviz"
@@ -341,8 +341,8 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
 
     The book's signature, `plot_dot_graph(output, verbose=True, to_file='graph.png')`. The format comes
     from the extension of `to_file` (`.png`, `.svg`, `.pdf`, `.jpg`; `.dot`/`.gv` write the DOT text).
-    `dot` is a system Graphviz if one is on PATH, else `graphviz-pure` from
-    `pip install "tinypytorch[render]"`; no shell is involved, so any file name works. The file is
+    `dot` is a system Graphviz if one is on PATH, else `graphviz-pure` (`pip install graphviz-pure`, or
+    `pip install -e ".[render]"` in a clone); no shell is involved, so any file name works. The file is
     written whole or not at all, and nothing is written anywhere else (the book wrote to `~/.dezero`).
 
     A graph of more than `LARGE_GRAPH` nodes drawn by graphviz-pure gives a `LargeGraphWarning` before

@@ -35,3 +35,19 @@ print("x1.data is untouched:", repr(x1.data))
 x1.data = x1.data - lr * x1.grad.data    # the gradient's array: fine
 print("x1.data =", repr(x1.data))
 # --8<-- [end:rebind]
+
+# --8<-- [start:variable]
+from tinypytorch import no_grad
+
+x = Variable(np.array(2.0))
+(x ** 2).backward()
+try:
+    x -= lr * x.grad             # -= on the Variable itself, with the graph on
+except TypeError as error:
+    print(textwrap.fill(f"TypeError: {error}", 76, subsequent_indent="  "))
+print("x is untouched:", x)
+
+with no_grad():
+    x -= lr * x.grad             # PyTorch's way: in place, nothing recorded
+print("after the update:", x, "| still an input:", x.creator is None)
+# --8<-- [end:variable]

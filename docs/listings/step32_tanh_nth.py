@@ -52,10 +52,43 @@ print(f"P_8 has degree {P[8].degree()} and {terms} terms")
 # --8<-- [end:polynomials]
 
 # --8<-- [start:compare]
+from fractions import Fraction
+from math import factorial
+
+# tanh 1 = (e^2 - 1) / (e^2 + 1), with e = 1/0! + 1/1! + ... + 1/29!:
+# a fraction within 1e-32 of tanh 1, so every digit below is exact
+e = sum(Fraction(1, factorial(k)) for k in range(30))
+tanh1 = (e * e - 1) / (e * e + 1)
+
+
+def exact(n, t=tanh1):
+    """P_n(t) in rational arithmetic: the coefficients are whole numbers."""
+    coefs = np.rint(P[n].coef).astype(int)
+    return sum(int(c) * t ** k for k, c in enumerate(coefs))
+
+
+def rel_error(value, n):
+    return float(abs(Fraction(value) - exact(n)) / abs(exact(n)))
+
+
+def ulps(value, n):
+    """The error in units in the last place of the exact value."""
+    gap = np.spacing(abs(float(exact(n))))
+    return float(abs(Fraction(value) - exact(n))) / gap
+
+
 t1 = np.tanh(1.0)
-print(" n      autograd    P_n(tanh 1)   relative difference")
+print(" n      exact value   autograd error      float64 P_n error")
 for n in range(1, 9):
-    exact = P[n](t1)
-    rel = abs(autograd[n] - exact) / abs(exact)
-    print(f"{n:2d}  {autograd[n]:12.6f}  {exact:12.6f}   {rel:.0e}")
+    a, p = autograd[n], P[n](t1)
+    print(f"{n:2d}  {float(exact(n)):13.8f}   {rel_error(a, n):.1e} {ulps(a, n):5.1f} ulp"
+          f"   {rel_error(p, n):.1e} {ulps(p, n):6.1f} ulp")
+
+print(f"P_7(t) = {show(P[7])}")
+terms = np.rint(P[7].coef) * t1 ** np.arange(P[7].degree() + 1)
+print(f"its terms at tanh 1: the largest {abs(terms).max():.0f}, "
+      f"their sizes add up to {abs(terms).sum() / abs(terms.sum()):.0f} times the value")
+print(f"np.tanh(1.0) - tanh 1 = {float(Fraction(t1) - tanh1):.1e}")
+at_t1 = exact(7, Fraction(t1))  # P_7 at the float t1, exactly
+print(f"exact P_7 at np.tanh(1.0): error {rel_error(at_t1, 7):.1e}")
 # --8<-- [end:compare]

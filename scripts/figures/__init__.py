@@ -24,6 +24,10 @@ The name is ``stepNN-<slug>`` (lower-case words joined by ``-``); the driver wri
 function must write one SVG there and nothing else; the driver moves it into place
 only when the function returned normally.
 
+A figure registered with ``@figure("stepNN-slug", data=True)`` also writes data for the page's
+script, ``docs/figures/<name>.json``, with :func:`save_json` (the backward steppers replay a trace
+from it; see ``scripts/figures/backward_stepper.py``).
+
 A figure that draws what a chapter's listing computes runs the listing itself with
 :func:`run_listing` (the page's own code, not a copy of it)::
 
@@ -40,13 +44,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["figure", "save_svg", "render_dot", "run_listing", "LISTINGS", "REGISTRY", "Figure",
+__all__ = ["figure", "save_svg", "save_json", "render_dot", "run_listing", "LISTINGS", "REGISTRY", "Figure",
            "NAME_RE"]
 
 #: ``step26-rosenbrock-descent``: the step key then a slug.
@@ -66,18 +71,25 @@ class Figure:
     func: Callable[[Path], object]
     module: str
     source: str  # "path:line" of the function, for error messages
+    data: bool = False  # it also writes <name>.json (save_json)
 
     @property
     def filename(self) -> str:
         return f"{self.name}.svg"
+
+    @property
+    def filenames(self) -> tuple[str, ...]:
+        """The files it makes: the SVG, then its data file if it has one."""
+        return (self.filename, f"{self.name}.json") if self.data else (self.filename,)
 
 
 #: name -> Figure, in registration order.
 REGISTRY: dict[str, Figure] = {}
 
 
-def figure(name: str) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
-    """Register ``func(path)`` as the maker of ``docs/figures/<name>.svg``."""
+def figure(name: str, data: bool = False) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
+    """Register ``func(path)`` as the maker of ``docs/figures/<name>.svg`` (and, with ``data``, of
+    ``docs/figures/<name>.json``, which it writes with :func:`save_json`)."""
     match = NAME_RE.match(name)
     if not match:
         raise ValueError(
@@ -92,7 +104,7 @@ def figure(name: str) -> Callable[[Callable[[Path], object]], Callable[[Path], o
             raise ValueError(
                 f"figure {name!r} registered twice: {REGISTRY[name].source} and {source}"
             )
-        REGISTRY[name] = Figure(name, int(match["step"]), func, func.__module__, source)
+        REGISTRY[name] = Figure(name, int(match["step"]), func, func.__module__, source, data)
         return func
 
     return register
@@ -124,6 +136,13 @@ def save_svg(fig, path, **kwargs) -> None:
         fig.savefig(path, format="svg", metadata=metadata, **kwargs)
     finally:
         plt.close(fig)
+
+
+def save_json(data, path) -> None:
+    """Write a figure's data next to its SVG: ``path`` with the suffix ``.json``, deterministic bytes
+    (keys in the order given, no spaces, UTF-8, a final newline)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    Path(path).with_suffix(".json").write_text(text + "\n", encoding="utf-8")
 
 
 def run_listing(name: str, until: str | None = None) -> dict:

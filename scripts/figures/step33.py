@@ -1,5 +1,5 @@
-"""Step 33 figures: the graph of z = (dy/dx)^3 + y, and Newton's method against gradient descent on the
-Rosenbrock function, both computed by the chapter's listings."""
+"""Step 33 figures: the graph of z = (dy/dx)^3 + y (still, and z.backward() walking it as a stepper), and
+Newton's method against gradient descent on the Rosenbrock function, all computed by the chapter's listings."""
 
 from __future__ import annotations
 
@@ -87,3 +87,19 @@ def newton_rosenbrock(path):
     right.set_title("How close each step gets", fontsize=12)
     fig.tight_layout()
     save_svg(fig, path)
+
+
+@figure("step33-double-backprop-steps", data=True)
+def double_backprop_steps(path):
+    """`z.backward()` of the listing as a stepper: it walks the recorded nodes like any others."""
+    from scripts.figures.backward_stepper import draw_stepper
+    from tinypytorch.graph import BackwardTrace
+
+    with BackwardTrace() as trace:  # the listing's two passes: y.backward(create_graph=True), z.backward()
+        z = run_listing("step33_double_backprop.py")["z"]
+    gx3, _ = z.creator.inputs
+    gx3.name = "gx**3"
+    two_x, _ = z.creator.inputs[0].creator.inputs[0].creator.inputs  # gx = (2 * x**1) * 1
+    two_x.name = "2*x**1"
+    two_x.creator.inputs[0].name = "x**1"                         # 2 * x**1 is Mul(x**1, 2)
+    draw_stepper(path, z, trace.passes[1])

@@ -1,4 +1,5 @@
-"""Step 34 figures: the module diagram (from the package's real imports) and memory with/without no_grad."""
+"""Step 34 figures: the module diagram (from the package's real imports), memory with/without no_grad, and the
+diamond's backward pass as two steppers (by generation, with a plain stack)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,26 @@ def memory_no_grad(path):
     ax.grid(True, color="0.9")
     ax.legend(loc="upper left", fontsize=9, framealpha=1.0)
     save_svg(fig, path, facecolor="white")
+
+
+
+def _diamond_stepper(path, order):
+    """The diamond's pass in `order`, as the page's listing (step34_trace.py) recorded it, as a stepper."""
+    from scripts.figures.backward_stepper import draw_stepper
+
+    y, trace = run_listing("step34_trace.py")["runs"][order]
+    b, c = y.creator.inputs
+    a = b.creator.inputs[0]
+    for v, name in ((a.creator.inputs[0], "x"), (a, "a"), (b, "b"), (c, "c"), (y, "y")):
+        v.name = name
+    draw_stepper(path, y, trace, generations=True)
+
+
+@figure("step34-diamond-by-generation", data=True)
+def diamond_by_generation(path):
+    _diamond_stepper(path, "generation")
+
+
+@figure("step34-diamond-plain-stack", data=True)
+def diamond_plain_stack(path):
+    _diamond_stepper(path, "stack")

@@ -21,7 +21,8 @@ CHAPTERS = {
          {"step26-rosenbrock-descent", "step26-descent-progress"}),
     27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd"}),
     28: ("Taylor series: sin as a graph of additions", {"step28-my-sin-graph", "step28-taylor-error"}),
-    29: ("Backpropagation that builds a graph (`create_graph`)", {"step29-forward-and-gradient-graph"}),
+    29: ("Backpropagation that builds a graph (`create_graph`)",
+         {"step29-forward-and-gradient-graph", "step29-gradient-graph-growing"}),
     30: ("Newton's method with automatic second derivatives",
          {"step30-second-derivative-graph", "step30-newton-path"}),
     31: ("sin and cos: n-th derivatives", {"step31-sin-derivatives"}),
@@ -29,9 +30,10 @@ CHAPTERS = {
          {"step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
           "step32-tanh-graph-growth"}),
     33: ("Double backprop: differentiating a gradient",
-         {"step33-double-backprop-graph", "step33-newton-rosenbrock"}),
+         {"step33-double-backprop-graph", "step33-newton-rosenbrock", "step33-double-backprop-steps"}),
     34: ("Structure and memory: modules, weakrefs, generations, retain_grad, no_grad",
-         {"step34-module-diagram", "step34-memory-no-grad"}),
+         {"step34-module-diagram", "step34-memory-no-grad", "step34-diamond-by-generation",
+          "step34-diamond-plain-stack"}),
 }
 
 FIGURES = ROOT / "docs" / "figures"
@@ -98,3 +100,59 @@ def test_states_finds_whole_values_in_one_paragraph():
     assert not states(page, "39 functions") and not states(page, "8 functions")
     assert not states(page, "1") and not states(page, "9") and not states(page, "2.2")  # only whole values
     assert states(page, "9,000 steps", "2.25")
+
+
+# --- the bridge to the book and the blog ---------------------------------------------------------------------
+
+BOOK_URL = "https://github.com/oreilly-japan/deep-learning-from-scratch-3/blob/master/steps/step{}.py"
+BLOG_URL = "https://github.com/BinaryOracle/TinyPytorch"
+#: step -> (the book's steps it retells, the blog's step or None)
+BRIDGE = {25: ([25, 26], 25), 26: ([28], 26), 27: ([29], 27), 28: ([27], None), 29: ([30, 31, 32], None),
+          30: ([33], None), 31: ([34], None), 32: ([35], None), 33: ([36], None), 34: ([], None)}
+BOX = re.compile(r'\A# [^\n]*\n\n!!! info "In the book and the blog"\n((?:    [^\n]*\n)+)\n')
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_chapter_opens_with_its_book_and_blog_steps(step):
+    book, blog = BRIDGE[step]
+    m = BOX.match(page_path(step).read_text(encoding="utf-8"))
+    assert m, "the chapter must open with the 'In the book and the blog' box right under its title"
+    box = " ".join(m.group(1).split())
+    pattern = re.escape(BOOK_URL).replace(r"\{\}", r"(\d\d)")
+    links = re.findall(rf"\[(\d\d)\]\({pattern}\)", box)
+    assert all(a == b for a, b in links) and [int(a) for a, _ in links] == book
+    assert f"[blog series]({BLOG_URL})" in box
+    if blog is None:
+        assert "ends before" in box and "step 2" not in box.split("blog")[-1]
+    else:
+        assert f"and step {blog} of the [blog series]" in box
+    if not book:
+        assert "no single counterpart in the book" in box
+
+
+@pytest.mark.parametrize("home", ["index.md", "index.zh.md"])  # both editions' home pages
+def test_home_page_table_of_site_blog_and_book_steps(home):
+    text = (ROOT / "docs" / home).read_text(encoding="utf-8")
+    pattern = re.escape(BOOK_URL).replace(r"\{\}", r"(\d\d)")
+    rows = re.findall(r"^\| \[(?:Step|步骤) (\d\d)\]\(steps/step\1\.md\) \| ([^|]+) \| ([^|]+) \|", text, re.M)
+    table = {}
+    for site, blog, book in rows:
+        links = re.findall(rf"\[(\d\d)\]\({pattern}\)", book)
+        assert all(a == b for a, b in links), book
+        table[int(site)] = ([int(a) for a, _ in links], None if blog.strip() == "—" else int(blog))
+    assert table == BRIDGE
+    for url in (BLOG_URL, "https://github.com/oreilly-japan/deep-learning-from-scratch-3"):
+        assert f"]({url})" in text
+    # the book's Part 3 (its steps 25-36) is folded into the chapters, each book step exactly once
+    assert sorted(n for book, _ in BRIDGE.values() for n in book) == list(range(25, 37))
+
+
+def test_no_control_characters_in_pages():
+    """A backslash eaten on the way (`\\frac` written as a Python string becomes form feed + `rac`) breaks the
+    math on the page without failing the build; the browser test sees it, this finds it at once."""
+    bad = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for lineno, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):  # not splitlines():
+            if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", line):                     # it splits at \f
+                bad[f"{page.relative_to(ROOT)}:{lineno}"] = repr(line[:60])
+    assert not bad, bad

@@ -27,22 +27,6 @@ STEP = 25
 # Section 1-2: DOT basics
 # ---------------------------------------------------------------------------------------------------------
 
-def test_the_pages_dot_command_runs(tmp_path):
-    """The ```bash block of the page, run as written with the `dot` that TinyPytorch would use."""
-    from tinypytorch.render import find_dot
-
-    block = re.search(r"```bash\n(.*?)\n```", page_text(STEP), re.S)
-    assert block, "the page has no bash block"
-    args = shlex.split(block.group(1))
-    assert args[0] == "dot" and args[1] == "docs/listings/step25_dot_edge.dot"
-    out = tmp_path / args[args.index("-o") + 1]
-    args[args.index("-o") + 1] = str(out)
-    proc = subprocess.run([find_dot(), *args[1:]], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    svg = out.read_text()
-    assert "<svg" in svg and 'class="edge"' in svg and ">x</text>" in svg and ">y</text>" in svg
-
-
 @pytest.mark.parametrize("name, nodes, edges, boxes", [
     ("step25_dot_nodes.dot", 2, 0, 0),
     ("step25_dot_attributes.dot", 2, 0, 1),

@@ -190,6 +190,17 @@ def test_update_line_in_place_and_rebinding(page):
     assert "x1.data = array(1.6)" in out            # 2 - 0.001 * 400
 
 
+def test_in_place_operator_on_a_variable(page):
+    """`x -= ...` on an input is refused with the lines to write; under no_grad it updates in place."""
+    out = run_listing("step26_data_update.py")
+    flat = " ".join(out.split())
+    assert "TypeError: `x -= ...` on a Variable that no function created" in flat
+    assert "x.data -= lr * x.grad.data" in flat and "with no_grad(): x -= ..." in flat
+    assert "x is untouched: variable(2.0)" in out
+    assert "after the update: variable(1.996) | still an input: True" in out   # 2 - 0.001 * 4
+    assert '--8<-- "docs/listings/step26_data_update.py:variable"' in page
+
+
 def test_forgetting_cleargrad_points_to_step30(page):
     """The pitfall is explained (and its numbers computed) in Step 30, section 3; here it is named and linked."""
     assert states(page, "37 steps", "13,000")                   # computed in Step 30's tests

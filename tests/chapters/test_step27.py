@@ -61,7 +61,11 @@ def test_quadratic_convergence_constant(page):
     ratios = [float(r) for r in re.findall(r"e\d / e\d\^2 = ([0-9.]+)", out)]
     assert ratios[-1] == pytest.approx(1.5, abs=1e-4) and ratios[-2] == pytest.approx(1.5, abs=5e-3)
     assert "e5 / e4^2 = 1.4968" in out and "e6 / e5^2 = 1.5000" in out
-    assert states(page, "1.4968", "1.5000")
+    # e_{k+1} / e_k^2 is measured by the step from x_k to x_{k+1}, the (k+1)-th step
+    ordinal = {5: "fifth", 6: "sixth"}
+    said = {int(k1): r for k1, k, r in re.findall(r"e(\d) / e(\d)\^2 = ([0-9.]+)", out)}
+    assert states(page, f"$e_5/e_4^2 = {said[5]}$", f"{ordinal[5]} step", "$x_4$", "$x_5$", f"${said[6]}$",
+                  ordinal[6])
 
 
 def test_gradient_descent_comparison(page):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -96,10 +97,30 @@ def test_taylor_table_against_numpy(page):
     assert rows[8][0] == 0.0
     for text in (r"3.116\times10^{-7}", r"3.134\times10^{-7}", r"3.566\times10^{-6}", r"3.591\times10^{-6}"):
         assert text in page
-    # "each further term divides both errors by a factor that grows from about 30 to over 300"
+    # the value's error is divided by a factor growing "from about 30 to over 300" ...
     ratios = [rows[n][0] / rows[n + 1][0] for n in range(1, 7)]
     assert 25 < ratios[0] < 35 and ratios[-1] > 300
     assert all(b > a for a, b in zip(ratios, ratios[1:]))
+    # ... the derivative's "from about 19 to almost 400"
+    d_ratios = [rows[n][2] / rows[n + 1][2] for n in range(1, 8)]
+    assert 18.5 < d_ratios[0] < 19.5 and 380 < d_ratios[-1] < 400
+    assert all(b > a for a, b in zip(d_ratios, d_ratios[1:]))
+    # at n = 8 the derivative's error is truncation, not rounding: the tail of the cosine series after 8
+    # terms, summed in exact rational arithmetic at the float pi/4, is 9 ulps of cos(pi/4); the printed
+    # error is that tail to within one ulp (the rounding of the float sum and of np.cos)
+    e_sin8, next_sin8, e_cos8, next_cos8 = rows[8]
+    tail = abs(float(sum(Fraction((-1) ** k, math.factorial(2 * k)) * Fraction(X) ** (2 * k)
+                         for k in range(8, 20))))
+    ulp = np.spacing(math.cos(X))
+    assert tail > 8 * ulp and abs(e_cos8 - tail) < ulp
+    assert e_cos8 / next_cos8 == pytest.approx(0.997, abs=5e-4)
+    assert next_sin8 < np.spacing(math.sin(X)) / 2                       # below half an ulp of 0.707: exact
+    for text in ("from about 30 to over 300", "from about 19 to almost 400", r"$4.6\times10^{-17}$",
+                 r"($1.1\times10^{-16}$)", r"$9.99\times10^{-16}$", r"$x^{16}/16! = 1.00\times10^{-15}$",
+                 "(their ratio is 0.997)"):
+        assert text in page.replace("\n", " "), text
+    assert f"{np.spacing(math.sin(X)):.1e}" == "1.1e-16" and f"{next_sin8:.1e}" == "4.6e-17"
+    assert "only rounding is left" not in page
     # the derivative's omitted term is 9/x ~ 11 times the value's
     assert 9 / X == pytest.approx(11.46, abs=0.01)
 

@@ -111,6 +111,39 @@ def test_data_update_pitfall_points_to_step26(page):
     assert "step26.md#update-line" in page
 
 
+def test_broadcast_gradients_are_summed_back(page):
+    out = run_listing("step29_broadcast.py")
+    W = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    b = [10.0, 20.0, 30.0]
+    # y_ij = W_ij b_j: dL/dW_ij = b_j (L = sum y), dL/db_j = sum_i W_ij
+    assert "y.shape: (2, 3)" in out
+    assert f"W.grad:  {[b, b]}" in out
+    column_sums = [W[0][j] + W[1][j] for j in range(3)]
+    assert column_sums == [5.0, 7.0, 9.0] and f"b.grad:  {column_sums}" in out
+    assert "b.grad was made by SumTo" in out                  # recorded: a Function, not a bare sum
+    # sum_j b.grad_j = sum_ij W_ij: derivative 1 with respect to every W_ij
+    assert "d(sum of b.grad)/dW: [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]" in out
+    # broadcast_to uses each element twice (gradient 2); sum_to uses each once (gradient 1, copied back)
+    assert "broadcast_to(x, (2, 3)): [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]\n    x.grad: [2.0, 2.0, 2.0]" in out
+    assert "sum_to(x, (3,)): [2.0, 2.0, 2.0]\n    x.grad: [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]" in out
+    # 2 ** x at 3: 8, 8 ln 2, 8 (ln 2)^2
+    import math
+    d1, d2 = f"{8 * math.log(2):.6f}", f"{8 * math.log(2) ** 2:.6f}"
+    assert (d1, d2) == ("5.545177", "3.843624")
+    assert f"2 ** x = 8.0, dy/dx = {d1}, d2y/dx2 = {d2}" in out and "made by ConstantBasePow" in out
+    text = " ".join(page.split())
+    assert "$1 + 4$, $2 + 5$, $3 + 6$" in text
+    assert f"$8 \\ln 2 \\approx {d1}$ and $8 (\\ln 2)^2 \\approx {d2}$" in text
+
+
+def test_grad_returns_the_derivatives_and_stores_none(page):
+    out = run_listing("step29_grad.py")
+    assert f"f'(2)  = variable({float(f1(2))})" in out and f"f''(2) = variable({float(f2(2))})" in out
+    assert "x.grad = None" in out                              # returned, not stored
+    assert "d2(3x)/dx2 = variable(0.0)" in out                 # the derivative of a constant is 0
+    assert "$f'(2) = 24$ and $f''(2) = 44$ as before, and `x.grad` was never touched" in " ".join(page.split())
+
+
 def test_try_it_third_derivative(page):
     out = run_listing("step29_try_it.py")
     assert out.strip() == f"f'''(2) = variable({float(f3(2))})"

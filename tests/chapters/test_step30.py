@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pytest
 
-from helpers import page_text, run_listing, states
+from helpers import ROOT, page_text, run_listing, states
 
 pytestmark = pytest.mark.step30
 STEP = 30
@@ -61,6 +61,18 @@ def test_newton_iterates_equal_the_hand_formula_and_step27(page, newton_out):
     # "Step 27's iterates, to the last digit": what Step 27's listing prints, derivatives typed by hand
     step27 = [float(v) for v in re.findall(r"^x\d = ([0-9.]+) ", run_listing("step27_newton.py"), re.M)]
     assert len(step27) == 8 and step27 == xs[:8]
+
+
+def test_newton_with_grad_needs_no_cleargrad(page, newton_out):
+    """The same loop with tinypytorch.grad: the same iterates, digit for digit, and no cleargrad in it."""
+    out = run_listing("step30_newton_grad.py")
+    assert iterates(out) == newton_by_hand(2.0, 9) == iterates(newton_out[0])
+    import ast
+
+    tree = ast.parse((ROOT / "docs/listings/step30_newton_grad.py").read_text(encoding="utf-8"))
+    called = {node.func.attr for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert not called & {"cleargrad", "backward"}
 
 
 def test_errors_at_iterations_3_to_6(page):

@@ -111,8 +111,12 @@ def test_pitfalls_print_the_wrong_numbers_the_page_explains():
     # forgetting create_graph: x.grad has no creator and the "second derivative" reads 0
     assert "x.grad.creator: None" in out
     assert f"without create_graph: +0.000000  (right: {right})" in out
-    # np.sin on a Variable is refused with a pointer to F.sin
+    # np.sin on a Variable is refused with a pointer to F.sin: the mistake is which sin is called (the
+    # imports are the same in both cases), and the page's list of mistakes says so
     assert re.search(r"TypeError: .*F\.sin\(x\)", out)
+    intro = " ".join(page_text(STEP).split("## 1.")[0].split())
+    assert "one in which `sin` is called: numpy's or the library's" in intro
+    assert "in the imports" not in intro
 
 
 # --- try it ----------------------------------------------------------------------------------------------

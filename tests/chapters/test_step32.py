@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from decimal import Decimal, localcontext
 from functools import partial
 
 import numpy as np
@@ -94,22 +95,64 @@ def test_tanh_backward_uses_the_output():
 
 # --- eight derivatives ------------------------------------------------------------------------------------
 
+def decimal_derivative(n: int) -> Decimal:
+    """The n-th derivative of tanh at 1 to 60 digits: P_n(tanh 1) with decimal's exp (independent of the
+    listing's Fractions and of numpy)."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        e2 = Decimal(2).exp()
+        t = (e2 - 1) / (e2 + 1)
+        return sum(c * t ** k for k, c in enumerate(tanh_polynomials(n)[n]))
+
+
 def test_eight_derivatives_match_the_exact_polynomials():
     out = run_listing("step32_tanh_nth.py")
     for line in ("P_1(t) = 1 - t^2", "P_2(t) = -2t + 2t^3", "P_3(t) = -2 + 8t^2 - 6t^4",
                  "P_4(t) = 16t - 40t^3 + 24t^5", "P_8 has degree 9 and 5 terms"):
         assert line in out
-    rows = re.findall(r"^\s*(\d)\s+(-?\d+\.\d{6})\s+(-?\d+\.\d{6})\s+(\S+)$", out, re.M)
-    assert [int(r[0]) for r in rows] == list(range(1, 9))
-    for n, autograd, exact, rel in rows:
-        e = exact_derivative(int(n), 1.0)
-        assert autograd == exact == f"{e:.6f}"
-        assert float(rel) < 1e-12
     g = listing_globals("step32_tanh_nth.py")
+    rows = re.findall(r"^\s*(\d)\s+(-?\d+\.\d{8})\s+(\S+)\s+(\S+) ulp\s+(\S+)\s+(\S+) ulp$", out, re.M)
+    assert [int(r[0]) for r in rows] == list(range(1, 9)), out
+    worst = {}
+    for n, exact, a_rel, a_ulp, p_rel, p_ulp in rows:
+        n = int(n)
+        ref = decimal_derivative(n)
+        gap = np.spacing(abs(float(ref)))
+        assert exact == f"{float(ref):.8f}"
+        for value, rel, ulp in ((g["autograd"][n], a_rel, a_ulp), (g["P"][n](np.tanh(1.0)), p_rel, p_ulp)):
+            error = abs(Decimal(float(value)) - ref)
+            assert rel == f"{float(error / abs(ref)):.1e}" and ulp == f"{float(error) / gap:.1f}", (n, rel, ulp)
+        worst[n] = (float(a_rel), float(a_ulp), float(p_rel), float(p_ulp))
+    # the page: autograd within 7 ulp except at order 7 (3.9e-15, 27 ulp); the float64 polynomial 2.5e-14,
+    # 171 ulp there
+    assert all(worst[n][1] <= 7 for n in worst if n != 7)
+    assert worst[7][:2] == (3.9e-15, 27.1) and worst[7][2:] == (2.5e-14, 170.9)
+    assert max(worst, key=lambda n: worst[n][0]) == 7 == max(worst, key=lambda n: worst[n][2])
+    # the numbers behind the explanation: P_7's terms, the rounded input, P_7 exactly at the rounded input
+    t = float(np.tanh(1.0))
+    terms = [c * t ** k for k, c in enumerate(tanh_polynomials(7)[7])]
+    assert f"{max(map(abs, terms)):.0f}" == "4069" and f"{sum(map(abs, terms)) / abs(sum(terms)):.0f}" == "800"
+    assert "P_7(t) = -272 + 3968t^2 - 12096t^4 + 13440t^6 - 5040t^8" in out
+    assert "its terms at tanh 1: the largest 4069, their sizes add up to 800 times the value" in out
+    with localcontext() as ctx:
+        ctx.prec = 60
+        e2 = Decimal(2).exp()
+        tanh1 = (e2 - 1) / (e2 + 1)
+        assert f"{float(Decimal(t) - tanh1):.1e}" == "-3.7e-17"
+        at_t = sum(c * Decimal(t) ** k for k, c in enumerate(tanh_polynomials(7)[7]))
+        assert f"{float(abs(at_t - decimal_derivative(7)) / decimal_derivative(7)):.1e}" == "2.0e-15"
+    assert "np.tanh(1.0) - tanh 1 = -3.7e-17" in out and "exact P_7 at np.tanh(1.0): error 2.0e-15" in out
+    text = " ".join(page_text(STEP).split())
+    for phrase in ("within 7 ulp of the exact value at every order but one", r"$3.9\times10^{-15}$, 27 ulp",
+                   r"$2.5\times10^{-14}$, 171 ulp", "reach 4069", "add up to 800 times the result, 12.3",
+                   r"off by $3.7\times10^{-17}$", r"already $2.0\times10^{-15}$ from the true value"):
+        assert phrase in text, phrase
+    assert "a few units in the last place" not in text
     for n in range(1, 9):
         assert g["autograd"][n] == pytest.approx(exact_derivative(n, 1.0), rel=1e-12)
     # the numbers the page quotes
     assert f"{exact_derivative(1, 1.0):.2f}" == "0.42" and f"{exact_derivative(8, 1.0):.0f}" == "-277"
+    assert f"{float(decimal_derivative(7)):.1f}" == "12.3"
 
 
 def test_finite_differences_fail_at_high_order_and_gradient_check_passes():

@@ -8,7 +8,9 @@ regular expressions (independently of the listing's ast walk).
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import subprocess
 import sys
 from functools import partial
 from pathlib import Path
@@ -48,7 +50,7 @@ def test_module_layout_listing_agrees_with_the_source():
     assert re.search(r"^core:\n    -> numpy\n(?!    )", out, re.M)
 
     for module, names in (("functions", "Function"), ("gradcheck", "Variable, sum_to"),
-                          ("graph", "Constant, Variable"), ("render", "Variable")):
+                          ("graph", "Constant, Function, Variable, _switches"), ("render", "Variable")):
         top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
         assert f"from .core import {names}" in top
         assert f"{module}:\n    -> core ({names})" in out
@@ -125,6 +127,40 @@ def test_diamond_plain_stack_gives_32_generation_order_gives_64():
     assert states(page_text(STEP), "$dy/dx = 32$", "64")
 
 
+def test_same_generation_ties_book_order_and_heap_order():
+    out = run_listing("step34_tie_order.py")
+    book = "book: Add(gen 2) -> Add(gen 1) -> x*0.5(gen 0) -> x*0.1(gen 0) -> x*0.3(gen 0)"
+    heap = "heap: Add(gen 2) -> Add(gen 1) -> x*0.3(gen 0) -> x*0.1(gen 0) -> x*0.5(gen 0)"
+    assert book in out and heap in out                      # last found first vs first found first
+    # the sums, in plain floats: the book's order and the heap's order add 0.5, 0.1, 0.3 differently
+    assert repr((0.5 + 0.1) + 0.3) == "0.8999999999999999" and repr((0.3 + 0.1) + 0.5) == "0.9"
+    assert "dy/dx, added in this order: 0.8999999999999999\nheap" in out
+    assert out.rstrip().endswith("dy/dx, added in this order: 0.9\ny.backward(): 0.9")  # backward is the heap
+    text = " ".join(page_text(STEP).split())
+    assert "$(0.5 + 0.1) + 0.3 = 0.8999999999999999$, the heap's $(0.3 + 0.1) + 0.5 = 0.9$" in text
+    assert "the order is the same, the cost is not" not in text
+
+
+def test_the_book_order_of_the_listing_is_dezeros():
+    """The listing's `book_order` against the real DeZero (PyPI `dezero`), where it is installed."""
+    if importlib.util.find_spec("dezero") is None:
+        pytest.skip("compares with the PyPI dezero package when it is installed")
+    code = (
+        "import numpy as np; np.int = int\n"                   # dezero 0.0.13 still uses np.int
+        "import dezero\n"
+        "x = dezero.Variable(np.array(1.0))\n"
+        "y = x * 0.1 + x * 0.5 + x * 0.3\n"
+        "seen = []\n"
+        "for v in (y.creator.inputs[0].creator.inputs + y.creator.inputs[1:]):\n"
+        "    f = v.creator; orig = f.backward\n"
+        "    f.backward = lambda gy, f=f, orig=orig: (seen.append(float(f.inputs[1].data)), orig(gy))[1]\n"
+        "y.backward()\n"
+        "print(seen, repr(float(x.grad.data)))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[0.5, 0.1, 0.3] 0.8999999999999999"
+
+
 # --- 4. retain_grad --------------------------------------------------------------------------------------------
 
 def test_retain_grad():
@@ -137,6 +173,13 @@ def test_retain_grad():
 
 
 # --- 5. no_grad memory -----------------------------------------------------------------------------------------
+
+def test_no_grad_is_per_thread_and_decorates(page):
+    out = run_listing("step34_no_grad_threads.py")
+    assert "inside no_grad, this thread records: False | another thread records: True" in out
+    assert "decorated call records: False | after it: True" in out
+    assert '--8<-- "docs/listings/step34_no_grad_threads.py"' in page
+
 
 def test_no_grad_memory_counts_arrays():
     g = listing_globals("step34_no_grad_memory.py")
@@ -171,6 +214,21 @@ def test_create_graph_cycle_and_cleargrad():
 
 
 # --- try it ------------------------------------------------------------------------------------------------------
+
+def test_pytorchs_warning_recommends_autograd_grad_first():
+    """What the page says PyTorch's create_graph warning recommends, against the recorded warning."""
+    import json
+
+    recorded = json.loads((ROOT / "docs/listings/pytorch/recorded.json").read_text(encoding="utf-8"))
+    warning = re.search(r"^warning: (.*)$", recorded["programs"]["step34_create_graph_cycle.py"]["stdout"],
+                        re.M).group(1)
+    first, then = warning.index("We recommend using autograd.grad"), warning.index("reset the .grad fields")
+    assert first < then
+    text = " ".join(page_text(STEP).split())
+    assert "Its first recommendation is not to make the cycle at all: `torch.autograd.grad(y, x, create_graph=True)`" \
+           " *returns* the gradient" in text
+    assert "Only where `backward` must be used does it recommend resetting `.grad` to `None` after use" in text
+
 
 def test_try_it_which_gradients_make_a_cycle():
     out = run_listing("step34_try_it.py")

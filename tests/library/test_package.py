@@ -67,7 +67,7 @@ def test_every_public_name_has_a_step_key_said_once(qualname, obj, owner):
         return
     origin = ORIGIN.search(inspect.getdoc(owner))
     assert origin or STEP_KEY.search(doc), f"{qualname}: neither it nor its class says where it comes from"
-    assert not origin or origin[0] not in doc, f"{qualname} repeats its class's {origin[0]!r}: say it once, on the class"
+    assert not origin or origin[0] not in doc, f"{qualname} repeats {origin[0]!r}: say it once, on the class"
 
 
 def test_the_books_import_paths():

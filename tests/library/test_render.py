@@ -197,8 +197,8 @@ def test_no_dot_found_message(tmp_path, monkeypatch):
     message = str(info.value)
     print("\n" + message)
     assert isinstance(info.value, RuntimeError)
-    for needle in ("apt install graphviz", "brew install graphviz", "winget", 'pip install "tinypytorch[render]"',
-                   "graphviz-pure", "get_dot_graph"):
+    for needle in ("apt install graphviz", "brew install graphviz", "winget", "pip install graphviz-pure",
+                   'pip install -e ".[render]"', "get_dot_graph"):
         assert needle in message
     assert sorted(os.listdir(tmp_path)) == ["empty"]
     assert "digraph" in Graph(goldstein_z()).source                 # the DOT text is still there

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,8 +31,11 @@ SHELL_COMMANDS = {
     ".venv/bin/python scripts/build_figures.py --step 32": "test_figures_build.py (--step)",
     ".venv/bin/python scripts/build_figures.py --list": "test_figures_build.py (--list)",
     ".venv/bin/python scripts/build_figures.py --force": "test_figures_build.py (--force)",
-    "dot docs/listings/step25_dot_edge.dot -T svg -o edge.svg":
-        "chapters/test_step25.py::test_the_pages_dot_command_runs (as the page writes it)",
+    "dot -V": "test_commands.py::test_step25_system_graphviz_commands",
+    "dot docs/listings/step25_dot_edge.dot -T svg -o edge.svg": "test_commands.py::test_step25_system_graphviz_commands",
+    ".venv/bin/graphviz-pure -V": "test_commands.py::test_step25_graphviz_pure_commands",
+    ".venv/bin/graphviz-pure docs/listings/step25_dot_edge.dot -T svg -o edge.svg":
+        "test_commands.py::test_step25_graphviz_pure_commands",
 }
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
 SNIPPET = re.compile(r'^\s*--8<-- "(?P<path>[^":]+)(:[^"]*)?"\s*$')
@@ -66,6 +71,65 @@ def test_every_code_block_on_the_site_is_executed():
             continue
         pytest.fail(f"{where} is code that nothing executes: make it exec=\"on\" or include a tested listing")
     assert seen > 50  # the chapters really were scanned
+
+
+def step25_tab(title: str) -> list[str]:
+    """The shell lines of one tab of Step 25's "Getting a `dot` program" section."""
+    text = (DOCS / "steps" / "step25.md").read_text(encoding="utf-8")
+    tab = text.split(f'=== "{title}"', 1)[1].split("\n=== ", 1)[0].split("\n## ", 1)[0]
+    body = FENCE.search(tab).group("body")
+    return [line.strip() for line in body.splitlines() if line.strip()]
+
+
+def run_step25_lines(lines: list[str], tmp_path: Path) -> list[subprocess.CompletedProcess]:
+    """Run the lines exactly as shown, from a folder laid out like the clone (the DOT file, and .venv)."""
+    (tmp_path / "docs" / "listings").mkdir(parents=True)
+    dot_file = "docs/listings/step25_dot_edge.dot"
+    (tmp_path / dot_file).write_bytes((ROOT / dot_file).read_bytes())
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)  # the venv running the tests
+    return [subprocess.run(shlex.split(line), cwd=tmp_path, capture_output=True, text=True, timeout=120)
+            for line in lines]
+
+
+def check_step25_lines(lines, procs, tmp_path, program):
+    assert [shlex.split(line)[0] for line in lines] == [program, program]
+    version, draw = procs
+    assert version.returncode == 0 and "version" in (version.stdout + version.stderr).lower()
+    assert draw.returncode == 0, draw.stderr
+    svg = (tmp_path / "edge.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and svg.count('class="node"') == 2
+
+
+def test_step25_graphviz_pure_commands(tmp_path):
+    """The pip-only lines of Step 25, as shown, with the graphviz-pure that `serve` and the test extra install."""
+    lines = step25_tab("pip only (graphviz-pure)")
+    # the system-Graphviz tab shows the same arguments to `dot` (tested below where a system dot exists)
+    assert step25_tab("System Graphviz") == [line.replace(".venv/bin/graphviz-pure", "dot") for line in lines]
+    if Path(sys.executable).parent != Path(sys.prefix) / "bin":
+        pytest.skip("the lines name .venv/bin/; they run where the tests run in a venv")
+    check_step25_lines(lines, run_step25_lines(lines, tmp_path), tmp_path, ".venv/bin/graphviz-pure")
+
+
+def test_step25_system_graphviz_commands(tmp_path):
+    """The system-Graphviz lines of Step 25, as shown, where a system `dot` is installed."""
+    lines = step25_tab("System Graphviz")
+    if shutil.which("dot") is None:
+        pytest.skip("no system Graphviz `dot` on this machine (the graphviz-pure lines are tested instead)")
+    check_step25_lines(lines, run_step25_lines(lines, tmp_path), tmp_path, "dot")
+
+
+def test_step25_pip_install_from_a_clone():
+    """`pip install -e ".[render]"`, as Step 25 and the home page say, resolves with graphviz-pure
+    (a dry run: nothing is installed)."""
+    for page in ("steps/step25.md", "index.md"):
+        assert 'pip install -e ".[render]"' in (DOCS / page).read_text(encoding="utf-8"), page
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-input", "-e", ".[render]"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for requirement in ("graphviz-pure",):
+        assert re.search(rf"(Requirement already satisfied|Would install).*{requirement}", proc.stdout,
+                         re.I), (requirement, proc.stdout)
+    assert "Would install tinypytorch" in proc.stdout
 
 
 def _free_port() -> int:

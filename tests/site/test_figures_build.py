@@ -50,6 +50,24 @@ def fine(path):
         f.write('<svg xmlns="http://www.w3.org/2000/svg"/>')
 '''
 
+WITH_DATA = '''
+from scripts.figures import figure, render_dot, save_json
+
+@figure("step94-stepper", data=True)
+def stepper(path):
+    render_dot('digraph g { x -> y }', path)
+    save_json({"steps": [{"fn": None}, {"fn": 1, "name": "Add"}], "text": "générée"}, path)
+
+@figure("step94-forgot-data", data=True)
+def forgot(path):
+    render_dot('digraph g { x -> y }', path)
+
+@figure("step94-bad-data", data=True)
+def bad(path):
+    render_dot('digraph g { x -> y }', path)
+    path.with_suffix(".json").write_text("{not json")
+'''
+
 MISNAMED = '''
 from scripts.figures import figure
 
@@ -186,6 +204,37 @@ def test_stale_figures_are_removed_on_a_full_build(fake: Path, tmp_path: Path) -
     assert not (out / "step90-old-name.svg").exists()
 
 
+def test_a_figure_with_data_writes_both_files_or_neither(tmp_path: Path) -> None:
+    figs = write_modules(tmp_path / "figs", step94=WITH_DATA)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "step94-bad-data.json").write_text('{"previous": "good version"}')
+    (out / "step94-gone.json").write_text("{}")  # made by no figure: removed by a full build that succeeds
+    listed = driver("--figures-dir", figs, "--list").stdout.splitlines()
+    assert listed[0].startswith("step94-stepper.svg\t") and listed[0].endswith("\t(and step94-stepper.json)")
+    proc = driver("--figures-dir", figs, "--out", out)
+    assert proc.returncode == 1
+    assert "step94-forgot-data' " in proc.stderr and "wrote nothing to .step94-forgot-data." in proc.stderr
+    assert "the data file written is not JSON" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["step94-bad-data.json", "step94-gone.json",
+                                                    "step94-stepper.json", "step94-stepper.svg"]
+    assert (out / "step94-bad-data.json").read_text() == '{"previous": "good version"}'
+    data = (out / "step94-stepper.json").read_bytes()
+    assert data == '{"steps":[{"fn":null},{"fn":1,"name":"Add"}],"text":"générée"}\n'.encode()
+
+    write_modules(figs, step94=WITH_DATA.split('@figure("step94-forgot-data"')[0])
+    proc = driver("--figures-dir", figs, "--out", out)
+    assert proc.returncode == 0 and "removed step94-gone.json" in proc.stdout
+    assert "removed step94-bad-data.json" in proc.stdout
+    assert "[1/1] step94-stepper.svg ... unchanged" in proc.stdout
+    assert "up to date" in driver("--figures-dir", figs, "--out", out).stdout
+    (out / "step94-stepper.json").write_text("{}")  # a data file changed by hand: drawn again
+    assert "[1/1] step94-stepper.svg ... written" in driver("--figures-dir", figs, "--out", out).stdout
+    assert (out / "step94-stepper.json").read_bytes() == data
+    assert sorted(p.name for p in out.iterdir()) == [".build-stamp.json", "step94-stepper.json",
+                                                    "step94-stepper.svg"]
+
+
 def test_figure_names_must_match_their_module(tmp_path: Path) -> None:
     figs = write_modules(tmp_path / "figs", step93=MISNAMED)
     proc = driver("--figures-dir", figs, "--out", tmp_path / "out")
@@ -207,6 +256,7 @@ def test_real_figures_rebuild_byte_identical(figures: Run, tmp_path: Path) -> No
     """A second build of every site figure, in a fresh process, gives the same bytes."""
     proc = driver("--out", tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    differ = [name for name in figures.names
-              if (tmp_path / name).read_bytes() != (FIGURES_OUT / name).read_bytes()]
+    names = figures.names + [p.name for p in tmp_path.glob("*.json") if not p.name.startswith(".")]
+    assert len(names) > len(figures.names)  # the steppers' trace data is compared too
+    differ = [name for name in names if (tmp_path / name).read_bytes() != (FIGURES_OUT / name).read_bytes()]
     assert not differ, f"figures whose bytes change from one build to the next: {differ}"

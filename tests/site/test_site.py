@@ -86,6 +86,8 @@ EXEC_FENCE = re.compile(r'^[ \t]*```\w+[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*$',
 
 def built_page(site_dir: Path, source: Path) -> Path:
     rel = source.relative_to(DOCS).with_suffix("")
+    if rel.suffix == ".zh":  # a Chinese twin, docs/x.zh.md, is the page zh/x/
+        rel = Path("zh") / rel.with_suffix("")
     return site_dir / (rel.parent if rel.name == "index" else rel) / "index.html"
 
 
@@ -147,9 +149,10 @@ STEP_LINK = re.compile(r'<a href="([^"#]*)(?:#[^"]*)?"[^>]*>(Step (\d\d)|Part 1�
 BARE_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps? (2[5-9]|3[0-4])\b|\bPart 1–2\b")
 
 
-def step_link_problems(page: Path, html: str) -> tuple[int, list[str]]:
+def step_link_problems(page: Path, html: str, edition: Path) -> tuple[int, list[str]]:
     """The step-key links of one built API page that do not resolve to their chapter (or to the recap for
-    "Part 1–2"), and the keys left as plain text outside code; with the number of links."""
+    "Part 1–2") in the page's own edition (the folder `edition`), and the keys left as plain text outside
+    code; with the number of links."""
     problems, links = [], 0
     for href, text, step, number in STEP_LINK.findall(html):
         if number and "steps/step" not in href:
@@ -157,19 +160,21 @@ def step_link_problems(page: Path, html: str) -> tuple[int, list[str]]:
         step = step or number
         links += 1
         target = (page.parent / href).resolve()
-        expected = f"steps/step{step}" if step else "recap"
-        if not ((target / "index.html").is_file() and target.as_posix().endswith(expected)):
-            problems.append(f"{text} -> {href} (not {expected}/)")
+        expected = edition.resolve() / (f"steps/step{step}" if step else "recap")
+        if not ((target / "index.html").is_file() and target == expected):
+            problems.append(f"{text} -> {href} (not {expected.relative_to(edition.resolve().parent)}/)")
     text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<a .*?</a>|<[^>]+>", "", html, flags=re.S)
     problems += [f"{m[0]} is not a link" for m in BARE_KEY.finditer(text)]
     return links, problems
 
 
-def test_api_pages_link_each_step_key_to_its_chapter(site_dir: Path) -> None:
-    """"Step 29" in a docstring is a link to docs/steps/step29.md on the API pages (hooks/step_links.py)."""
+@pytest.mark.parametrize("edition", ["", "zh"])
+def test_api_pages_link_each_step_key_to_its_chapter(site_dir: Path, edition: str) -> None:
+    """"Step 29" in a docstring is a link to the chapter of the page's own edition on the API pages
+    (hooks/step_links.py): docs/steps/step29.md, or its Chinese twin under /zh/."""
     links, problems = 0, []
-    for page in sorted((site_dir / "api").glob("*/index.html")):
-        n, found = step_link_problems(page, page.read_text(encoding="utf-8"))
+    for page in sorted((site_dir / edition / "api").glob("*/index.html")):
+        n, found = step_link_problems(page, page.read_text(encoding="utf-8"), site_dir / edition)
         links += n
         problems += [f"{page.parent.name}: {p}" for p in found]
     assert links > 50 and not problems, problems[:10]
@@ -178,11 +183,15 @@ def test_api_pages_link_each_step_key_to_its_chapter(site_dir: Path) -> None:
 def test_the_step_link_check_fires(tmp_path: Path) -> None:
     (tmp_path / "steps" / "step29").mkdir(parents=True)
     (tmp_path / "steps" / "step29" / "index.html").write_text("<h1>Step 29 — x</h1>")
-    page = tmp_path / "api" / "core" / "index.html"
-    html = ('<p>Changed in <a href="../../steps/step29/">Step 29</a>, see <a href="../../steps/step28/">Step 28</a>;'
-            ' also Step 30, <code>Step 31</code> and the book\'s Step 32.</p>')
-    links, problems = step_link_problems(page, html)
-    assert links == 2 and problems == ["Step 28 -> ../../steps/step28/ (not steps/step28/)", "Step 30 is not a link"]
+    (tmp_path / "zh" / "steps" / "step29").mkdir(parents=True)
+    (tmp_path / "zh" / "steps" / "step29" / "index.html").write_text("<h1>步骤 29 — x</h1>")
+    page = tmp_path / "zh" / "api" / "core" / "index.html"
+    html = ('<p>Changed in <a href="../../steps/step29/">Step 29</a>, see <a href="../../../steps/step29/">'
+            'Step 29</a>, <a href="../../steps/step28/">Step 28</a>; also Step 30, <code>Step 31</code> and the '
+            "book's Step 32.</p>")
+    links, problems = step_link_problems(page, html, tmp_path / "zh")
+    assert links == 3 and problems == ["Step 29 -> ../../../steps/step29/ (not zh/steps/step29/)",
+                                       "Step 28 -> ../../steps/step28/ (not zh/steps/step28/)", "Step 30 is not a link"]
 
 
 def test_search_previews_have_no_raw_tex(site_dir: Path) -> None:

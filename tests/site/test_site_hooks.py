@@ -144,9 +144,10 @@ def test_a_failed_figure_build_is_tried_again(site, fake_tree, monkeypatch, capl
 # --- serve: pages whose inputs did not change are not rendered again -------------------------
 
 class FakePage:
-    def __init__(self, markdown: str, src_uri: str = "steps/step27.md"):
+    def __init__(self, markdown: str, src_uri: str = "steps/step27.md", dest_uri: str | None = None):
         self.markdown = markdown
-        self.file = SimpleNamespace(src_uri=src_uri)
+        self.file = SimpleNamespace(src_uri=src_uri,
+                                    dest_uri=dest_uri or src_uri.replace(".md", "/index.html"))
         self.renders = 0
 
     def render(self, config, files):
@@ -168,8 +169,8 @@ def serving(site, tmp_path, monkeypatch):
     return tmp_path
 
 
-def rebuild(site, markdown, src_uri="steps/step27.md"):
-    page = FakePage(markdown, src_uri)
+def rebuild(site, markdown, src_uri="steps/step27.md", dest_uri=None):
+    page = FakePage(markdown, src_uri, dest_uri)
     site.reuse_unchanged_render(page)
     page.render(None, None)
     return page
@@ -191,6 +192,17 @@ def test_an_unchanged_page_is_not_rendered_again(site, serving, monkeypatch):
     assert rebuild(site, text + "\nedited").renders == 0
 
 
+def test_the_chinese_build_of_an_english_page_is_a_page_of_its_own(site, serving):
+    """With the English fallback, steps/step27.md is also written to zh/steps/step27/ (other
+    relative links): each build of it renders once and reuses only its own HTML."""
+    text = 'Step 27\n\n--8<-- "docs/listings/step27_a.py"\n'
+    english = rebuild(site, text)
+    chinese = rebuild(site, text, dest_uri="zh/steps/step27/index.html")
+    assert english.renders == 1 and chinese.renders == 1
+    assert rebuild(site, text).renders == 0
+    assert rebuild(site, text, dest_uri="zh/steps/step27/index.html").renders == 0
+
+
 def test_api_pages_and_pages_that_warned_always_render(site, serving):
     api = "# core\n\n::: tinypytorch.core\n"
     assert rebuild(site, api, "api/core.md").renders == 1
@@ -209,23 +221,35 @@ def test_the_notebook_cache_follows_the_package(site, tmp_path, monkeypatch):
     monkeypatch.setattr(site, "CACHE", tmp_path / ".cache")
     monkeypatch.setenv("IPYTHONDIR", "/somewhere/else")
     jupyter = SimpleNamespace(config={"cache": True, "cache_dir": ".cache/mkdocs-jupyter"})
-    config = SimpleNamespace(plugins={"mkdocs-jupyter": jupyter})
+    i18n = SimpleNamespace(current_language=None, default_language="en")
+    config = SimpleNamespace(plugins={"mkdocs-jupyter": jupyter, "i18n": i18n})
     site.configure_notebooks(config)
     first = jupyter.config["cache_dir"]
     site.configure_notebooks(config)
-    assert jupyter.config["cache_dir"] == first
+    assert jupyter.config["cache_dir"] == first and Path(first).name == "en"
+    # the Chinese build keeps its notebook in a folder of its own, beside the English one (the
+    # plugin evicts what a build did not use from its folder)
+    i18n.current_language = "zh"
+    site.configure_notebooks(config)
+    chinese = jupyter.config["cache_dir"]
+    assert Path(chinese).name == "zh" and Path(chinese).parent == Path(first).parent
+    Path(first).mkdir(parents=True)
+    (Path(first) / "english.json").write_text("{}")
+    site.prune_notebook_caches(config)
+    assert (Path(first) / "english.json").is_file()  # same package: both languages stay
+    i18n.current_language = "en"
     (tmp_path / "tinypytorch/core.py").write_text("x = 2\n")
     site.configure_notebooks(config)
-    assert jupyter.config["cache_dir"] != first and Path(first).parent == tmp_path / ".cache/notebooks"
+    assert (jupyter.config["cache_dir"] != first
+            and Path(first).parent.parent == tmp_path / ".cache/notebooks")
 
     # the kernels read their configuration from the build's own IPython folder
     import os
     profile = Path(os.environ["IPYTHONDIR"]) / "profile_default"
     assert profile == tmp_path / ".cache/ipython/profile_default"
-    Path(first).mkdir(parents=True)
     (Path(first) / "old.json").write_text("{}")
     site.prune_notebook_caches(config)
-    assert not Path(first).exists()
+    assert not Path(first).parent.exists()  # the old package's folder, both languages
 
 
 def test_the_kernel_drops_only_the_tcp_warning(site):
@@ -246,6 +270,10 @@ def test_the_notebook_page_links_its_file(site):
     page = SimpleNamespace(file=SimpleNamespace(src_uri="notebooks/playground.ipynb"))
     html = site.notebook_download_link("<div><h1 id='t'>Playground</h1><p>text</p></div>", page)
     assert html.index("</h1>") < html.index('href="playground.ipynb" download') < html.index("text")
+    assert ">Download playground.ipynb</a>" in html
+    twin = SimpleNamespace(file=SimpleNamespace(src_uri="notebooks/playground.zh.ipynb", locale="zh"))
+    html = site.notebook_download_link("<h1>练习</h1>", twin)
+    assert 'href="playground.zh.ipynb" download' in html and ">下载 playground.zh.ipynb</a>" in html
 
 
 # --- scripts/run.py serve ------------------------------------------------------------------------

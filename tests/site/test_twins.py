@@ -1,0 +1,242 @@
+"""The English and Chinese editions stay in step (issue 13).
+
+Every English page has a Chinese twin (``x.md`` -> ``x.zh.md``, ``x.ipynb`` -> ``x.zh.ipynb``), and no
+twin exists without its English page.
+Each pair shows the same code blocks and exec blocks (info strings included), snippet includes,
+display math, API directives and figures, in the same order; the notebooks have the same cells with
+the same code. Every heading below a page title, in both languages, has an explicit id, and twins
+have the same ids in the same order. A failure names the page and the first difference.
+
+Pure Python on the sources (tests/twins.py): no build, no browser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from twins import (LOCALE, coverage_problems, english_pages, first_difference, is_twin,
+                   missing_heading_ids, pair_problems, twin_files)
+
+DOCS = ROOT / "docs"
+
+# Every page is translated: a page added in English only (or a twin whose English page is gone) fails.
+MUST_HAVE_TWIN = set(english_pages(DOCS))
+
+MARKDOWN_PAGES = [p for p in english_pages(DOCS) if p.endswith(".md")]
+TWINNED = [p for p in english_pages(DOCS) if (DOCS / p).with_name(
+    f"{Path(p).stem}.{LOCALE}{Path(p).suffix}").is_file()]
+ALL_MARKDOWN = MARKDOWN_PAGES + [t for t in twin_files(DOCS) if t.endswith(".md")]
+# A line break between two Chinese characters shows as a stray space in Chromium.
+CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+CJK_LINE_BREAK = re.compile(rf"[{CJK}]\n[ \t]*[{CJK}]")
+
+
+def test_every_listed_page_has_a_twin_and_every_twin_is_listed() -> None:
+    problems = coverage_problems(DOCS, MUST_HAVE_TWIN)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", TWINNED)
+def test_twins_match(page: str) -> None:
+    problems = pair_problems(DOCS, page)
+    assert not problems, f"docs/{page} and its Chinese twin differ:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", ALL_MARKDOWN)
+def test_every_heading_has_an_explicit_id(page: str) -> None:
+    missing = missing_heading_ids((DOCS / page).read_text(encoding="utf-8"))
+    assert not missing, (f"docs/{page}: headings without an explicit id (give a Chinese heading its "
+                         "English twin's id):\n" + "\n".join(missing))
+
+
+@pytest.mark.parametrize("page", [t for t in twin_files(DOCS) if t.endswith(".md")])
+def test_no_line_break_inside_chinese_prose(page: str) -> None:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    lines = [text.count("\n", 0, m.start()) + 1 for m in CJK_LINE_BREAK.finditer(text)]
+    assert not lines, (f"docs/{page}: a line ends between two Chinese characters (Chromium shows a "
+                       f"space there); join the lines: lines {lines}")
+
+
+GLOSSARY_ROW = re.compile(r"^\| (.+?) \| (.+?) \| \[[^\]]+\]\(([^)\s]+)\) \|$", re.M)
+
+
+def glossary_rows(text: str) -> list[tuple[str, str, str]]:
+    """(English, 中文, link target) of each row of a glossary table; the link text is prose."""
+    return GLOSSARY_ROW.findall(text)
+
+
+def test_the_glossary_twins_have_the_same_rows() -> None:
+    english = glossary_rows((DOCS / "glossary.md").read_text(encoding="utf-8"))
+    chinese = glossary_rows((DOCS / "glossary.zh.md").read_text(encoding="utf-8"))
+    assert len(english) >= 50, len(english)
+    assert english == chinese, first_difference(english, chinese)
+    terms = [e.lower() for e, _, _ in english]
+    assert terms == sorted(terms, key=lambda t: re.sub(r"[^a-z0-9 ]", "", t)), "rows out of order"
+    assert len(set(terms)) == len(terms), "a term twice"
+    for _, zh, _ in english:
+        assert re.search(rf"[{CJK}]", zh) or zh.isascii(), zh
+
+
+def test_the_glossary_check_fires() -> None:
+    row = "| gradient | 梯度 | [Recap](recap.md) |\n"
+    assert glossary_rows(row) == [("gradient", "梯度", "recap.md")]
+    assert glossary_rows(row) != glossary_rows(row.replace("梯度", "坡度"))
+    assert glossary_rows(row) != glossary_rows(row.replace("recap.md", "recap.md#x"))
+    assert glossary_rows(row) == glossary_rows(row.replace("[Recap]", "[回顾]"))
+
+
+def test_the_list_is_not_empty_and_covers_the_api() -> None:
+    """What the list starts from: the home page, the glossary, the API pages and the notebook."""
+    assert {"index.md", "glossary.md", "notebooks/playground.ipynb"} <= MUST_HAVE_TWIN
+    assert {p for p in english_pages(DOCS) if p.startswith("api/")} <= MUST_HAVE_TWIN
+
+
+# --- the checks fire on broken pairs -------------------------------------------------------------
+
+ENGLISH = """# Step 99 — A page
+
+Prose.
+
+## 1. The idea {#the-idea}
+
+```python exec="on" session="s" source="above" result="text"
+--8<-- "docs/listings/step99_a.py"
+```
+
+$$
+y = x^2
+$$
+
+![A figure of y.](../figures/step99-y.svg)
+
+```python
+print(1)
+```
+
+### Details {#details}
+
+## Pitfalls {#pitfalls}
+"""
+
+CHINESE = """# 步骤 99 — 一页
+
+正文。
+
+## 1. 思路 {#the-idea}
+
+```python exec="on" session="s" source="above" result="text"
+--8<-- "docs/listings/step99_a.py"
+```
+
+$$
+y = x^2
+$$
+
+![y 的插图。](../figures/step99-y.svg)
+
+```python
+print(1)
+```
+
+### 细节 {#details}
+
+## 常见错误 {#pitfalls}
+"""
+
+BROKEN = {
+    "an exec option changed": ('session="s" source="above" result="text"',
+                               'session="t" source="above" result="text"', "exec block at line 7"),
+    "a snippet include changed": ("step99_a.py", "step99_b.py", "step99_b.py"),
+    "a code block changed": ("print(1)", "print(2)", "Chinese: code block at line 17: 'python\\nprint(2)'"),
+    "math changed": ("y = x^2", "y = x^3", "math at line 11"),
+    "a figure path changed": ("step99-y.svg", "step99-z.svg", "figure at line 15"),
+    "a block dropped": ("```python\nprint(1)\n```\n", "", "the Chinese page stops after 3 items"),
+    "a heading id changed": ("{#details}", "{#detail}", "### {#detail}"),
+    "a heading dropped": ("## 常见错误 {#pitfalls}\n", "", "the Chinese page stops after 2 items"),
+}
+
+
+def write_pair(docs: Path, english: str, chinese: str | None, name: str = "steps/step99") -> None:
+    page = docs / f"{name}.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(english, encoding="utf-8")
+    if chinese is not None:
+        page.with_name(f"{page.stem}.{LOCALE}.md").write_text(chinese, encoding="utf-8")
+
+
+def test_a_true_pair_passes(tmp_path: Path) -> None:
+    write_pair(tmp_path, ENGLISH, CHINESE)
+    assert pair_problems(tmp_path, "steps/step99.md") == []
+    assert coverage_problems(tmp_path, {"steps/step99.md"}) == []
+
+
+@pytest.mark.parametrize("fault", list(BROKEN))
+def test_a_broken_pair_fails_with_the_first_difference(tmp_path: Path, fault: str) -> None:
+    old, new, expected = BROKEN[fault]
+    assert old in CHINESE
+    write_pair(tmp_path, ENGLISH, CHINESE.replace(old, new, 1))
+    problems = "\n".join(pair_problems(tmp_path, "steps/step99.md"))
+    assert expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
+def test_a_change_in_the_english_edition_only_fails(tmp_path: Path) -> None:
+    write_pair(tmp_path, ENGLISH.replace("print(1)", "print(1, 2)"), CHINESE)
+    problems = "\n".join(pair_problems(tmp_path, "steps/step99.md"))
+    assert "item 4 differs" in problems and "print(1, 2)" in problems and "print(1)" in problems
+
+
+def test_missing_twin_and_unlisted_twin_fail(tmp_path: Path) -> None:
+    write_pair(tmp_path, ENGLISH, None)
+    write_pair(tmp_path, ENGLISH, CHINESE, name="steps/step98")
+    (tmp_path / "orphan.zh.md").write_text("# 孤儿\n", encoding="utf-8")
+    problems = "\n".join(coverage_problems(tmp_path, {"steps/step99.md", "gone.md"}))
+    assert "steps/step99.md: has no Chinese twin (steps/step99.zh.md)" in problems
+    assert "steps/step98.zh.md exists but steps/step98.md is not in MUST_HAVE_TWIN" in problems
+    assert "orphan.zh.md: a Chinese page with no English page orphan.md" in problems
+    assert "gone.md: listed in MUST_HAVE_TWIN but there is no such English page" in problems
+
+
+def test_a_heading_without_an_id_is_reported_with_the_id_it_needs() -> None:
+    text = "# Title\n\n## 3. The math: what the picture must contain\n\n```\n## not a heading\n```\n"
+    assert missing_heading_ids(text) == [
+        "line 3: ## 3. The math: what the picture must contain  -> add {#3-the-math-what-the-picture-must-contain}"]
+    assert missing_heading_ids(CHINESE) == []
+
+
+def test_a_notebook_twin_with_other_code_or_saved_outputs_fails(tmp_path: Path) -> None:
+    source = DOCS / "notebooks" / "playground.ipynb"
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(source, tmp_path / "notebooks" / "playground.ipynb")
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    twin = tmp_path / "notebooks" / f"playground.{LOCALE}.ipynb"
+
+    twin.write_text(json.dumps(nb), encoding="utf-8")
+    assert pair_problems(tmp_path, "notebooks/playground.ipynb") == []
+
+    code[1]["source"] = ["x = Variable(np.array(3.0))\n"]
+    twin.write_text(json.dumps(nb), encoding="utf-8")
+    problems = "\n".join(pair_problems(tmp_path, "notebooks/playground.ipynb"))
+    assert f"code cell at cell" in problems and "np.array(3.0)" in problems, problems
+
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["1\n"]}]
+    twin.write_text(json.dumps(nb), encoding="utf-8")
+    problems = "\n".join(pair_problems(tmp_path, "notebooks/playground.ipynb"))
+    assert "1 outputs" in problems, problems
+
+
+def test_a_line_break_inside_chinese_prose_is_found() -> None:
+    assert CJK_LINE_BREAK.search("第一行的末尾\n第二行")
+    assert CJK_LINE_BREAK.search("句号。\n下一句")
+    assert not CJK_LINE_BREAK.search("the `x`\n在这里") and not CJK_LINE_BREAK.search("中文\n\n段落")
+
+
+def test_twins_are_recognised() -> None:
+    assert is_twin(Path("steps/step25.zh.md")) and not is_twin(Path("steps/step25.md"))
