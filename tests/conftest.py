@@ -1,10 +1,19 @@
-"""Shared fixtures: the figure build and the site build run once per test session.
+"""The tests, by layer, and the fixtures they share.
 
-``figures`` runs ``scripts/build_figures.py`` (all figures, into docs/figures/), and
-``built_site`` then runs ``mkdocs build --strict`` into a temporary folder. Both are
-session-scoped, so test_site.py, test_browser.py and test_figures_build.py share them.
-Their timings are printed at the end of the run. ``page`` is the chapter page of a
-tests/test_stepNN.py module (helpers shared by those modules are in tests/helpers.py).
+- ``library/``: the package ``tinypytorch`` on its own (core, functions, gradients, graph and its
+  backward trace, render, threads, docstring examples, the package's face); no site, no chapter.
+- ``chapters/``: what the pages teach, shown and printed: each chapter (``test_stepNN.py``, marked
+  ``stepNN``), rules every chapter follows, the step keys, the book's scripts, the Differences and
+  PyTorch pages; helpers in ``tests/helpers.py``.
+- ``site/``: the pipelines that make the site and what a reader gets: the figure build (steppers
+  included), the strict site build, the two editions, the browser, the README's commands, the
+  notebook, the hooks and the benchmarks page.
+
+``figures`` runs ``scripts/build_figures.py`` (all figures, into docs/figures/), and ``built_site``
+then runs ``mkdocs build --strict`` into a temporary folder. Both are session-scoped: the site is
+built once per test session and every test that reads it (site and browser tests) shares that build.
+Their timings are printed at the end of the run. ``page`` is the chapter page of a chapter test
+module (one that sets ``STEP = NN``).
 """
 
 from __future__ import annotations
@@ -89,7 +98,7 @@ def built_site(figures: Run, tmp_path_factory: pytest.TempPathFactory) -> Run:
 def site_dir(built_site: Run) -> Path:
     """The built site, for tests that need one that built (they fail, not skip, otherwise)."""
     if built_site.returncode != 0:
-        pytest.fail("the site did not build (see test_site.py::test_strict_build_has_no_warnings)",
+        pytest.fail("the site did not build (see site/test_site.py::test_strict_build_has_no_warnings)",
                     pytrace=False)
     return built_site.out_dir
 

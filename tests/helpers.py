@@ -1,12 +1,13 @@
-"""Helpers shared by the chapter tests (tests/test_stepNN.py and tests/test_chapters.py).
+"""Helpers shared by the chapter tests (tests/chapters/).
 
-Import them with ``from helpers import ...``: pytest puts this folder on ``sys.path``
-(the tests folder is not a package).
+Import them with ``from helpers import ...``: pytest puts tests/ on ``sys.path`` when it loads
+tests/conftest.py (the test folders are not packages), so any test folder can.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -25,6 +26,24 @@ def page_path(step: int) -> Path:
 
 def page_text(step: int) -> str:
     return page_path(step).read_text(encoding="utf-8")
+
+
+def paragraphs(markdown: str) -> list[str]:
+    """The paragraphs of a page (text between blank lines), each with its whitespace collapsed."""
+    return [" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", markdown)]
+
+
+def states(markdown: str, *values: str) -> bool:
+    """Whether one paragraph of the page states every value: a number, a quantity ("38 functions") or a
+    formula, written as the page writes it; the words around them are the chapter's own.
+
+    Chapter tests pin the numbers the code computes, not the sentences that carry them: a value matches
+    whole, so "9" is not found in "19", "9.5" or "9,000".
+    """
+    def stated(paragraph, value):
+        return re.search(rf"(?<![\w.,]){re.escape(' '.join(value.split()))}(?![\w]|[.,]\d)", paragraph)
+
+    return any(all(stated(p, v) for v in values) for p in paragraphs(markdown))
 
 
 def run_listing(name: str, timeout: float = 120) -> str:

@@ -7,6 +7,10 @@ walks that graph from the output back to the inputs, newest function first.
 Since Step 29 every gradient is itself a `Variable`, and every `backward` below is written with Variables,
 so with `backward(create_graph=True)` the backward pass records a graph of its own that can be
 differentiated again; `grad` runs the same pass and returns the gradients instead of storing them.
+
+Each name says where it comes from: "From Part 1–2" (the recap of the book's first two parts),
+"Introduced in Step NN" or "Changed in Step NN". A method or property says so only where it differs from
+its class.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ class Config(metaclass=_PerThreadConfig):
     (as PyTorch's grad mode), so a `no_grad()` block in one thread never stops another thread from
     recording its graph, and every new thread starts with `enable_backprop` True.
 
-    From Part 1–2 (see the recap): `enable_backprop`. Changed in Step 29: `recording_backward`. Changed in
+    From Part 1–2: `enable_backprop`. Changed in Step 29: `recording_backward`. Changed in
     Step 34: the switches are per thread.
     """
 
@@ -91,7 +95,7 @@ class using_config:
 
     Used as a decorator, `@using_config(name, value)` runs every call of the function in such a block.
 
-    From Part 1–2 (see the recap); Step 29 uses it to switch graph recording on for the backward pass.
+    From Part 1–2; Step 29 uses it to switch graph recording on for the backward pass.
     Changed in Step 34: per thread, safe against interrupts, and usable as a decorator.
 
     Examples:
@@ -148,7 +152,7 @@ def no_grad():
     inference and for updates. Step 34 measures the memory it saves. Like PyTorch's, it acts on the
     calling thread only.
 
-    From Part 1–2 (see the recap). Changed in Step 34: per thread, and usable as a decorator.
+    From Part 1–2. Changed in Step 34: per thread, and usable as a decorator.
 
     Examples:
         >>> from tinypytorch import Variable, no_grad
@@ -251,7 +255,7 @@ class Variable:
     otherwise raises a TypeError with the line to write (Step 26); on any other variable it makes a
     new node, `x = x - lr * x.grad`.
 
-    From Part 1–2 (see the recap). Changed in Step 25: `name`. Changed in Step 26: in-place operators on
+    From Part 1–2. Changed in Step 25: `name`. Changed in Step 26: in-place operators on
     an input. Changed in Step 29: `grad` is a `Variable`, and `backward(create_graph=True)` records the
     backward pass.
 
@@ -269,16 +273,14 @@ class Variable:
     __slots__ = ("_data", "_name", "_grad", "creator", "generation", "__weakref__")
 
     def __init__(self, data, name: str | None = None):
+        # a float64 array needs no more than this test (_check_data for every array: W1-W3 +5-7%, bench.py --ab)
         if type(data) is not np.ndarray or (data.dtype is not _FLOAT64 and data.dtype.kind not in _NUMERIC_KINDS):
-            data = _check_data(data)  # the common case, a float64 array, needs no more than the test above
+            data = _check_data(data)
         self._data = data
         self._name = name if name is None else _check_name(name)
         self._grad = None
         self.creator = None
         self.generation = 0
-
-    # numpy defers to Variable for `ndarray <op> Variable` and routes numpy functions here (see below)
-    __array_priority__ = 200
 
     @property
     def data(self):
@@ -294,7 +296,7 @@ class Variable:
     @data.setter
     def data(self, value):
         if type(value) is not np.ndarray or (value.dtype is not _FLOAT64 and value.dtype.kind not in _NUMERIC_KINDS):
-            value = _check_data(value)
+            value = _check_data(value)  # as in __init__: one test for a float64 array
         self._data = value
 
     @property
@@ -338,26 +340,26 @@ class Variable:
 
     @property
     def shape(self):
-        """The array's shape, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's shape, as numpy reports it."""
         return self._data.shape
 
     @property
     def ndim(self):
-        """The array's number of dimensions, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's number of dimensions, as numpy reports it."""
         return self._data.ndim
 
     @property
     def size(self):
-        """The array's number of elements, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's number of elements, as numpy reports it."""
         return self._data.size
 
     @property
     def dtype(self):
-        """The array's dtype, as numpy reports it. From Part 1–2 (see the recap)."""
+        """The array's dtype, as numpy reports it."""
         return self._data.dtype
 
     def __len__(self):
-        """The length of the array's first axis. From Part 1–2 (see the recap)."""
+        """The length of the array's first axis."""
         return len(self._data)
 
     def __repr__(self):
@@ -369,7 +371,7 @@ class Variable:
     def set_creator(self, func: Function):
         """Record `func` as this variable's creator; the variable is one generation newer than it.
 
-        From Part 1–2 (see the recap); Step 34 looks at generations again.
+        Step 34 looks at generations again.
         """
         self.creator = func
         self.generation = func.generation + 1
@@ -380,7 +382,7 @@ class Variable:
         `backward` adds into `grad` (a variable used twice gets both contributions), so a loop that calls
         `backward` repeatedly must clear first (Step 26).
 
-        From Part 1–2 (see the recap). Changed in Step 29: `grad` reads as zeros after clearing, so the
+        Changed in Step 29: `grad` reads as zeros after clearing, so the
         second derivative of `3 * x` is 0 rather than None.
         """
         self._grad = None if self._data is None else _CLEARED
@@ -491,7 +493,7 @@ class _ClearedGrad(Variable):
 def as_array(x):
     """Return `x` as an ndarray (numpy turns 0-d results into scalars; Functions want arrays back).
 
-    From Part 1–2 (see the recap).
+    From Part 1–2.
     """
     if isinstance(x, np.ndarray):
         return x
@@ -501,7 +503,7 @@ def as_array(x):
 def as_variable(obj) -> Variable:
     """Return `obj` if it is a Variable, else wrap it (a number or ndarray) as a `Constant`.
 
-    From Part 1–2 (see the recap). Changed in Step 25: wrapped values are `Constant`s.
+    From Part 1–2. Changed in Step 25: wrapped values are `Constant`s.
 
     Raises:
         TypeError: for anything that is not a Variable, a real/complex number, a bool or an ndarray.
@@ -523,11 +525,8 @@ def _operand(obj, beside):
     number is a "weak" scalar that takes the array's type, while a wrapped 0-d float64 array would not, so
     `x * 2.0` would turn a float32 `x` into float64 where `x.data * 2.0` stays float32.
     """
-    if type(obj) in _PYTHON_NUMBERS:
-        data = beside._data if isinstance(beside, Variable) else None
-        if data is not None and data.dtype is not _FLOAT64:  # for float64, np.asarray gives what numpy would
-            return Constant(np.asarray(obj, dtype=np.result_type(data, obj)))
-        return Constant(np.asarray(obj))
+    if type(obj) in _PYTHON_NUMBERS and isinstance(beside, Variable) and beside._data is not None:
+        return Constant(np.asarray(obj, dtype=np.result_type(beside._data, obj)))
     return as_variable(obj)
 
 
@@ -551,7 +550,7 @@ class Function:
         generation: the newest generation among the inputs.
         from_backward: True for Functions recorded by `backward(create_graph=True)` (Step 29).
 
-    From Part 1–2 (see the recap). Changed in Step 29: `backward` receives and returns Variables.
+    From Part 1–2. Changed in Step 29: `backward` receives and returns Variables.
     """
 
     inputs = None
@@ -561,16 +560,17 @@ class Function:
         if self.inputs is not None:
             raise RuntimeError(f"this {type(self).__name__} instance already holds a graph; a Function object is "
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
+        # a Variable is taken as it is (as_variable called for it too, and _operand in the operators below:
+        # W1, W2 +2%, W3 +4%, bench.py --ab)
         inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
         if isinstance(ys, tuple):
             outputs = [Variable(as_array(y)) for y in ys]
-        else:  # one output, the common case
+        else:  # one output, the common case (through a tuple and as_array: W1 +10%, W2 +8%, bench.py --ab)
             outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
 
-        switches = _switches  # the calling thread's (see Config)
-        if switches.enable_backprop:
-            generation = 0  # the newest input's generation (a plain loop: cheaper than max() for 1–2 inputs)
+        if _switches.enable_backprop:  # the calling thread's switches (see Config)
+            generation = 0  # the newest input's (a plain loop; max() of a new list: W2 +3%, W3 +4%, bench.py --ab)
             for x in inputs:
                 if x.generation > generation:
                     generation = x.generation
@@ -579,14 +579,14 @@ class Function:
                 output.set_creator(self)
             self.inputs = inputs
             self.outputs = [weakref.ref(output) for output in outputs]
-            if switches.recording_backward:
+            if _switches.recording_backward:
                 self.from_backward = True
-                if switches.trace is not None:  # a BackwardTrace records what each step adds (Step 34)
-                    switches.trace._created.append(self)
+                if _switches.trace is not None:  # a BackwardTrace records what each step adds (Step 34)
+                    _switches.trace._created.append(self)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def forward(self, *xs):
-        """Compute the outputs from input ndarrays. From Part 1–2 (see the recap)."""
+        """Compute the outputs from input ndarrays."""
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def backward(self, *gys):
@@ -641,11 +641,8 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
         switches["enable_backprop"] = switches["recording_backward"] = create_graph
         if thresholds[0]:  # a first threshold of 0 means automatic collection is off already
             gc.set_threshold(0, *thresholds[1:])
-        if keep:  # the gradients `grad` asks for must survive, also those of intermediate variables
-            def take(v, default):
-                return grads.get(v, default) if v in keep else grads.pop(v, default)
-        else:
-            take = grads.get if retain_grad else grads.pop
+        def take(y):  # an output's gradient, dropped once used unless retain_grad or `grad` asks to keep it
+            return grads.get(y) if retain_grad or y in keep else grads.pop(y, None)
         tie = itertools.count()  # orders functions of one generation: first seen, first out
         heap, seen = [], set()
         for y in seeds:
@@ -653,7 +650,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                 seen.add(y.creator)
                 heap.append((-y.creator.generation, next(tie), y.creator))
         heapq.heapify(heap)
-        push, pop = heapq.heappush, heapq.heappop
+        push, pop = heapq.heappush, heapq.heappop  # newest generation first, unless a trace asks for a stack
         trace = switches["trace"]
         if trace is not None:  # a BackwardTrace records this pass (Step 34)
             trace._begin(seeds, create_graph)
@@ -662,7 +659,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
         while heap:
             f = pop(heap)[2]
             # every use of f's outputs was visited before f: their gradients are complete
-            gys = [take(output(), None) for output in f.outputs]
+            gys = [take(output()) for output in f.outputs]
             gxs = f.backward(*gys)
             if not isinstance(gxs, tuple):
                 gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
@@ -680,7 +677,7 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=(), store=F
                         f"backward must return Variables (or None for no gradient), so that the gradient can "
                         f"be differentiated again: compute it from gy and self.inputs with Variable operations, "
                         f"e.g. `return gy * 2 * x` rather than `return gy.data * 2 * x.data`")
-                if gx._data.shape != x._data.shape:
+                if gx._data.shape != x._data.shape:  # on the arrays (the shape properties: W3 +4%, bench.py --ab)
                     gx = _sum_back(gx, x.shape, f, i)
                 old = grads.get(x)
                 grads[x] = gx if old is None else old + gx
@@ -707,9 +704,6 @@ def _give_each_its_own(grads, given):
     so scaling one gradient in place cannot scale the other. A recorded gradient is copied by a recorded
     `Copy`, so that the copy can be differentiated again.
     """
-    held = set(map(id, grads.values()))
-    if len(held) == len(grads) and (not given or held.isdisjoint(map(id, given))):
-        return  # the common case: every object once, none of them the caller's
     held = set(map(id, given))
     for x, gx in grads.items():
         if id(gx) in held:
@@ -809,11 +803,14 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False):
 
 # ---------------------------------------------------------------------------------------------------------
 # Arithmetic. Each backward sits next to its forward and is written with Variables (Step 29), so the
-# gradient is differentiable again. A `None` gradient means "this input is a constant: skip it".
+# gradient is differentiable again. A `Constant` never receives a gradient (`_backprop` drops it), and an
+# operand of a binary operator often is one (the 3 in `3 * x`), so a binary backward returns None for a
+# Constant operand wherever its gradient would cost an operation: `Mul` and `Div` check both operands,
+# `Sub` only `x1` (the gradient of `x0` is `gy` itself), `Add` neither.
 # ---------------------------------------------------------------------------------------------------------
 
 class Add(Function):
-    """`x0 + x1`; both inputs receive `gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+    """`x0 + x1`; both inputs receive `gy`. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 + x1
@@ -823,7 +820,7 @@ class Add(Function):
 
 
 class Sub(Function):
-    """`x0 - x1`; gradients `gy` and `-gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+    """`x0 - x1`; gradients `gy` and `-gy`. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 - x1
@@ -834,7 +831,7 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """`x0 * x1`; each input's gradient is `gy` times the other. From Part 1–2; changed in Step 29: Variables."""
+    """`x0 * x1`; each input's gradient is `gy` times the other. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 * x1
@@ -847,7 +844,7 @@ class Mul(Function):
 
 
 class Div(Function):
-    """`x0 / x1`; gradients `gy / x1` and `-gy * x0 / x1²`. From Part 1–2; changed in Step 29: Variables."""
+    """`x0 / x1`; gradients `gy / x1` and `-gy * x0 / x1²`. From Part 1–2."""
 
     def forward(self, x0, x1):
         return x0 / x1
@@ -860,7 +857,7 @@ class Div(Function):
 
 
 class Neg(Function):
-    """`-x`; gradient `-gy`. From Part 1–2 (see the recap); changed in Step 29: Variables."""
+    """`-x`; gradient `-gy`. From Part 1–2."""
 
     def forward(self, x):
         return -x
@@ -887,7 +884,7 @@ class Copy(Function):
 class Pow(Function):
     """`x ** c` for a constant exponent `c` (a number or an ndarray), kept as an attribute as in the book.
 
-    From Part 1–2 (see the recap); changed in Step 29: the backward `c * x ** (c - 1) * gy` uses Variables,
+    From Part 1–2; changed in Step 29: the backward `c * x ** (c - 1) * gy` uses Variables,
     so `x ** 4` can be differentiated four times. Where `c` is 0 the derivative is 0, also at `x = 0`
     (where `0 * 0 ** -1` would be nan), as in PyTorch; so the fourth derivative of `x ** 4 - 2 * x ** 2`
     at 0 is 24.
@@ -971,45 +968,46 @@ class BroadcastTo(Function):
         return sum_to(gy, self.x_shape)
 
 
+# the operators: a Variable operand is passed on as it is, as in Function.__call__ (see there for the figure)
 def add(x0, x1):
-    """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2 (see the recap)."""
+    """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2."""
     return Add()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def sub(x0, x1):
-    """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2 (see the recap)."""
+    """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2."""
     return Sub()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def rsub(x0, x1):
-    """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2 (see the recap)."""
+    """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2."""
     return Sub()(x1 if isinstance(x1, Variable) else _operand(x1, x0), x0)
 
 
 def mul(x0, x1):
-    """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2 (see the recap)."""
+    """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2."""
     return Mul()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def div(x0, x1):
-    """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2 (see the recap)."""
+    """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2."""
     return Div()(x0, x1 if isinstance(x1, Variable) else _operand(x1, x0))
 
 
 def rdiv(x0, x1):
-    """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2 (see the recap)."""
+    """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2."""
     return Div()(x1 if isinstance(x1, Variable) else _operand(x1, x0), x0)
 
 
 def neg(x):
-    """`-x` as a graph node (`Variable.__neg__`). From Part 1–2 (see the recap)."""
+    """`-x` as a graph node (`Variable.__neg__`). From Part 1–2."""
     return Neg()(x)
 
 
 def pow(x, c):
     """`x ** c` for a constant exponent; a Variable exponent is refused with a way to write it.
 
-    From Part 1–2 (see the recap).
+    From Part 1–2.
     """
     if not isinstance(c, (int, float, np.ndarray, np.generic)):
         if isinstance(c, Variable):
@@ -1043,7 +1041,8 @@ def broadcast_to(x, shape):
     return BroadcastTo(tuple(shape))(x)
 
 
-# numpy functions that meet a Variable (`ndarray * x`, `np.add(a, x)`) are routed to our operators
+# numpy functions that meet a Variable (`ndarray * x`, `np.add(a, x)`) are routed to our operators: a class
+# that defines `__array_ufunc__` receives them, whatever numpy's `__array_priority__` says
 _NUMPY_OPERATORS = {np.add: add, np.subtract: sub, np.multiply: mul, np.true_divide: div, np.negative: neg}
 
 

@@ -48,7 +48,7 @@ class Tanh(Function):
 
 
 class Exp(Function):
-    """y = exp(x); dy/dx = y. From Part 1–2 (see the recap); changed in Step 29: backward uses Variables."""
+    """y = exp(x); dy/dx = y. From Part 1–2; changed in Step 29: backward uses Variables."""
 
     def forward(self, x):
         return np.exp(x)
@@ -70,7 +70,7 @@ class Log(Function):
 
 
 class Square(Function):
-    """y = x²; dy/dx = 2x. From Part 1–2 (see the recap); changed in Step 29: backward uses Variables."""
+    """y = x²; dy/dx = 2x. From Part 1–2; changed in Step 29: backward uses Variables."""
 
     def forward(self, x):
         return x ** 2

@@ -144,6 +144,56 @@ def test_api_examples_are_shown_as_code(site_dir: Path) -> None:
     assert len(examples) > 20 and not missing, f"examples not shown as code: {missing[:10]}"
 
 
+# "Step 29", "Part 1–2", and each number of "Steps 31 and 32", as links
+STEP_LINK = re.compile(r'<a href="([^"#]*)(?:#[^"]*)?"[^>]*>(Step (\d\d)|Part 1–2|(\d\d))</a>')
+BARE_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps? (2[5-9]|3[0-4])\b|\bPart 1–2\b")
+
+
+def step_link_problems(page: Path, html: str, edition: Path) -> tuple[int, list[str]]:
+    """The step-key links of one built API page that do not resolve to their chapter (or to the recap for
+    "Part 1–2") in the page's own edition (the folder `edition`), and the keys left as plain text outside
+    code; with the number of links."""
+    problems, links = [], 0
+    for href, text, step, number in STEP_LINK.findall(html):
+        if number and "steps/step" not in href:
+            continue  # a line number of the source listing
+        step = step or number
+        links += 1
+        target = (page.parent / href).resolve()
+        expected = edition.resolve() / (f"steps/step{step}" if step else "recap")
+        if not ((target / "index.html").is_file() and target == expected):
+            problems.append(f"{text} -> {href} (not {expected.relative_to(edition.resolve().parent)}/)")
+    text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<a .*?</a>|<[^>]+>", "", html, flags=re.S)
+    problems += [f"{m[0]} is not a link" for m in BARE_KEY.finditer(text)]
+    return links, problems
+
+
+@pytest.mark.parametrize("edition", ["", "zh"])
+def test_api_pages_link_each_step_key_to_its_chapter(site_dir: Path, edition: str) -> None:
+    """"Step 29" in a docstring is a link to the chapter of the page's own edition on the API pages
+    (hooks/step_links.py): docs/steps/step29.md, or its Chinese twin under /zh/."""
+    links, problems = 0, []
+    for page in sorted((site_dir / edition / "api").glob("*/index.html")):
+        n, found = step_link_problems(page, page.read_text(encoding="utf-8"), site_dir / edition)
+        links += n
+        problems += [f"{page.parent.name}: {p}" for p in found]
+    assert links > 50 and not problems, problems[:10]
+
+
+def test_the_step_link_check_fires(tmp_path: Path) -> None:
+    (tmp_path / "steps" / "step29").mkdir(parents=True)
+    (tmp_path / "steps" / "step29" / "index.html").write_text("<h1>Step 29 — x</h1>")
+    (tmp_path / "zh" / "steps" / "step29").mkdir(parents=True)
+    (tmp_path / "zh" / "steps" / "step29" / "index.html").write_text("<h1>步骤 29 — x</h1>")
+    page = tmp_path / "zh" / "api" / "core" / "index.html"
+    html = ('<p>Changed in <a href="../../steps/step29/">Step 29</a>, see <a href="../../../steps/step29/">'
+            'Step 29</a>, <a href="../../steps/step28/">Step 28</a>; also Step 30, <code>Step 31</code> and the '
+            "book's Step 32.</p>")
+    links, problems = step_link_problems(page, html, tmp_path / "zh")
+    assert links == 3 and problems == ["Step 29 -> ../../../steps/step29/ (not zh/steps/step29/)",
+                                       "Step 28 -> ../../steps/step28/ (not zh/steps/step28/)", "Step 30 is not a link"]
+
+
 def test_search_previews_have_no_raw_tex(site_dir: Path) -> None:
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     raw = [(doc["location"], marker) for doc in index["docs"] for marker in ("\\(", "\\[", "$$")

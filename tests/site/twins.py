@@ -14,7 +14,7 @@ from the recorded results). Twins' exec blocks are compared with those strings m
 of strings must name the same facts, as often: both editions state the same numbers. Everything else
 in an exec block is code and must be byte-identical.
 
-Imported by tests/test_twins.py (``from twins import ...``).
+Imported by tests/site/test_twins.py (``from twins import ...``).
 """
 
 from __future__ import annotations
@@ -315,7 +315,7 @@ def coverage_problems(docs: Path, must_have_twin) -> list[str]:
         if page not in pages:
             problems.append(f"{twin}: a Chinese page with no English page {page}")
         elif page not in must_have_twin:
-            problems.append(f"{twin} exists but {page} is not in MUST_HAVE_TWIN (tests/test_twins.py): "
+            problems.append(f"{twin} exists but {page} is not in MUST_HAVE_TWIN (tests/site/test_twins.py): "
                             "add it, so the test keeps requiring the twin")
     return problems
 

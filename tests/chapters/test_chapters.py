@@ -1,6 +1,6 @@
 """Every chapter page (Steps 25–34): its title, its python blocks, its listings and its figures.
 
-One test per check, run for each step; what only one chapter states is tested in its tests/test_stepNN.py.
+One test per check, run for each step; what only one chapter states is tested in its test_stepNN.py.
 """
 
 from __future__ import annotations
@@ -87,6 +87,19 @@ def test_page_figures_are_registered(step):
         used |= set(found)
     assert used == {f"{name}.svg" for name in figures}
     assert used <= registered_figures(step)
+
+
+def test_states_finds_whole_values_in_one_paragraph():
+    """The check behind every "the page states this number" test: values, not sentences."""
+    from helpers import states
+
+    page = ("The graph has 38 functions, 17 of them `Mul`,\nand 19 inputs: $x_0 = 2$.\n\n"
+            "Another paragraph: 9,000 steps, then 2.25.\n")
+    assert states(page, "38 functions", "`Mul`", "17", "19", "$x_0 = 2$")   # any wording, any order
+    assert not states(page, "38 functions", "2.25")                         # in two paragraphs
+    assert not states(page, "39 functions") and not states(page, "8 functions")
+    assert not states(page, "1") and not states(page, "9") and not states(page, "2.2")  # only whole values
+    assert states(page, "9,000 steps", "2.25")
 
 
 # --- the bridge to the book and the blog ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The backward steppers of Steps 29, 33 and 34 in a real browser (headless Chromium, as tests/test_browser.py).
+"""The backward steppers of Steps 29, 33 and 34 in a real browser (headless Chromium, as tests/site/test_browser.py).
 
 At every step, forward with Next and back with Previous, the highlighted node, the hidden nodes, the marked
 variables and the panel's numbers must be those of the trace the figure build wrote (read here from the

@@ -1,8 +1,8 @@
 """Tests for tinypytorch.graph, the lesson: DOT text (golden files), labels, `max_nodes`, statistics.
 
-Drawing pictures is tested in tests/test_render.py.
-Goldens live in tests/golden/*.dot. To regenerate them after a deliberate change, run
-`TINYPYTORCH_UPDATE_GOLDENS=1 pytest tests/test_graph.py`, then read the diff before committing.
+Drawing pictures is tested in tests/library/test_render.py.
+Goldens live in tests/library/golden/*.dot. To regenerate them after a deliberate change, run
+`TINYPYTORCH_UPDATE_GOLDENS=1 pytest tests/library/test_graph.py`, then read the diff before committing.
 """
 
 import os
@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tinypytorch
 import tinypytorch.functions as F
 import tinypytorch.graph as graph
 from tinypytorch import Function, Variable
@@ -24,7 +23,7 @@ from tinypytorch.graph import GraphStats, get_dot_graph, graph_stats
 pytestmark = pytest.mark.step25
 
 GOLDEN = Path(__file__).parent / "golden"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
 # ---------------------------------------------------------------------------------------------------------
@@ -331,24 +330,9 @@ def test_blog_step25_examples(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The module: import weight, the root re-export, step keys
+# The module's names (what an import loads, the book's import paths and step keys: test_package.py)
 # ---------------------------------------------------------------------------------------------------------
 
-def test_graph_module_is_light_and_draws_nothing():
-    code = ("import sys, tinypytorch.graph\n"
-            "print(sorted(m for m in ('graphviz', 'IPython', 'matplotlib', 'tinypytorch.render')"
-            " if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def test_the_lesson_module_exports():
     assert graph.__all__ == ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "BackwardTrace",
                              "BackwardPass", "BackwardStep"]
-
-
-def test_root_reexport():
-    assert tinypytorch.get_dot_graph is get_dot_graph
-
-
-def test_docstrings_carry_step_keys():
-    assert "Introduced in Step 25." in get_dot_graph.__doc__
-    for obj in (graph_stats, GraphStats):
-        assert "Introduced in Step 25 (a picture checked by counting)" in obj.__doc__

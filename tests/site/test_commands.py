@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 # every shell line a page shows, and the test that runs it
@@ -140,7 +140,12 @@ def _free_port() -> int:
 
 @pytest.mark.site
 def test_serve_command_serves_the_site():
-    """README command 1: builds the figures and serves the site on 127.0.0.1 (here on a free port)."""
+    """README command 1: builds the figures and serves the site on 127.0.0.1 (here on a free port).
+
+    The one test that does not share the session's `built_site`: `mkdocs serve` always builds the whole
+    site into a folder of its own before it listens, and that build is part of the command under test.
+    The figures are up to date by then (the session built them), so it draws none.
+    """
     venv = ROOT / ".venv"
     if Path(sys.prefix).resolve() != venv.resolve():
         pytest.skip("runs inside the repository's .venv, as `python3 scripts/run.py test` does "

@@ -62,6 +62,10 @@ UNARY = {
     "x*sin(x)": (lambda x: x * F.sin(x), [lambda x: np.sin(x) + x * np.cos(x),
                                           lambda x: 2 * np.cos(x) - x * np.sin(x),
                                           lambda x: -3 * np.sin(x) - x * np.cos(x)], (-3, 3)),
+    "exp(x)/x": (lambda x: F.exp(x) / x, [lambda x: np.exp(x) * (x - 1) / x ** 2,
+                                          lambda x: np.exp(x) * (x ** 2 - 2 * x + 2) / x ** 3,
+                                          lambda x: np.exp(x) * (x ** 3 - 3 * x ** 2 + 6 * x - 6) / x ** 4],
+                 (0.5, 2)),
 }
 
 

@@ -2,7 +2,7 @@
 
 The key of a step is the text ``Step NN``, two digits (in docstrings, pages, figure code) and the
 lower-case ``stepNN`` in file and figure names (``stepNN-<slug>.svg``,
-``docs/listings/stepNN_<slug>.py``, ``scripts/figures/stepNN.py``, ``tests/test_stepNN.py``).
+``docs/listings/stepNN_<slug>.py``, ``scripts/figures/stepNN.py``, ``tests/chapters/test_stepNN.py``).
 A key of Part 3 (25–34) must have ``docs/steps/stepNN.md`` whose title is ``# Step NN — ...``;
 a key of steps 1–24 points to the recap page; any other number points nowhere.
 A step of the *book* is not a key of this site: write "the book's Step 40" (or "its Step 40"
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PART3 = range(25, 35)
 RECAP = range(1, 25)
@@ -77,7 +77,7 @@ def collect_keys() -> dict[int, set[str]]:
     for name in registered_figures():
         for m in NAME_KEY.finditer(name):
             used.setdefault(int(m[1]), set()).add(f"figure {name}")
-    for path in (ROOT / "tests").glob("test_step*.py"):
+    for path in (ROOT / "tests").rglob("test_step*.py"):
         for m in NAME_KEY.finditer(path.name):
             used.setdefault(int(m[1]), set()).add(str(path.relative_to(ROOT)))
     return used

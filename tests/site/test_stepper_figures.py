@@ -1,5 +1,5 @@
 """The backward steppers' figures (Steps 29, 33, 34): each SVG and the trace data written next to it agree,
-node for node, and the numbers are the chapters' (derived by hand: see tests/test_trace.py and the chapters).
+node for node, and the numbers are the chapters' (derived by hand: see tests/library/test_trace.py and the chapters).
 
 The pictures and the data come from one figure build (the session's `figures` fixture).
 """

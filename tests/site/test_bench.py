@@ -22,7 +22,7 @@ from scripts.benchmarks.kinds import Timed
 from scripts.benchmarks.processes import measure
 from scripts.benchmarks.workloads import WORKLOADS, w1_numpy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "scripts" / "bench.py"
 PAGE = ROOT / "docs" / "benchmarks.md"
 BENCH_DIR = ROOT / "docs" / "bench"

@@ -18,7 +18,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat", reason="the docs extra (mkdocs-jupyter) brings nbformat")
 nbclient = pytest.importorskip("nbclient", reason="the docs extra (mkdocs-jupyter) brings nbclient")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "docs" / "notebooks" / "playground.ipynb"
 
 
