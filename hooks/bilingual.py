@@ -16,7 +16,7 @@ this stack and one thing is done twice:
    (ultrabug/mkdocs-static-i18n#198). Counting ``.ipynb`` as a page source lets the plugin pair
    ``playground.ipynb`` with ``playground.zh.ipynb`` like any twin; mkdocs-jupyter still renders it.
 3. ``on_pre_build`` / ``on_page_markdown``: run each markdown-exec block once for both editions.
-   Twins run the same code (tests/test_twins.py sees to it), and a page with no twin yet is the
+   Twins run the same code (tests/site/test_twins.py sees to it), and a page with no twin yet is the
    English page again under /zh/, so the second language build ran every exec block a second time
    (about half of a full build's CPU time). What a block printed is kept for the rest of the
    ``mkdocs build`` (or of one ``serve`` rebuild), keyed by the English page, the block's session,

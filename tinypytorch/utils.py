@@ -5,7 +5,7 @@ With it, the book's scripts for its steps 26, 27, 33, 34, 35 and 36 run with onl
 `tinypytorch`. Its steps 28 and 29 also need the five lines under `# import dezero's simple_core
 explicitly` deleted: they switch to `dezero.core_simple`, the book's Part 2 core, which has no counterpart
 here (and the rest of those scripts runs as is). Its steps 25 and 30–32 have no script.
-`tests/test_book_scripts.py` runs exactly this list.
+`tests/chapters/test_book_scripts.py` runs exactly this list.
 
 Nothing is defined here; each name lives in the module of its idea (graph, render, gradcheck, core).
 
