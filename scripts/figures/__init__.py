@@ -145,11 +145,13 @@ def save_json(data, path) -> None:
     Path(path).with_suffix(".json").write_text(text + "\n", encoding="utf-8")
 
 
-def run_listing(name: str, until: str | None = None) -> dict:
+def run_listing(name: str, until: str | None = None, section: str | None = None) -> dict:
     """Run ``docs/listings/<name>`` with its printed output silenced and return its globals.
 
     With ``until``, run the listing only up to the end of its snippet section of that name (the line
     ``# --8<-- [end:<until>]``): the state the page has shown at that point, for a figure placed there.
+    With ``section``, run that snippet section alone, the same text the page shows (e.g. plotting
+    functions that sit in a listing whose other sections run long computations).
     """
     path = LISTINGS / name
     code = path.read_text(encoding="utf-8")
@@ -158,6 +160,11 @@ def run_listing(name: str, until: str | None = None) -> dict:
         if marker not in code:
             raise ValueError(f"{path} has no section {until!r} (no line {marker!r})")
         code = code[:code.index(marker)]
+    if section is not None:
+        start, end = f"# --8<-- [start:{section}]\n", f"# --8<-- [end:{section}]"
+        if start not in code or end not in code:
+            raise ValueError(f"{path} has no section {section!r}")
+        code = code.split(start, 1)[1].split(end, 1)[0]
     namespace = {"__name__": "__figure__", "__file__": str(path)}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, str(path), "exec"), namespace)

@@ -3,7 +3,7 @@ Newton's method against gradient descent on the Rosenbrock function, all compute
 
 from __future__ import annotations
 
-from scripts.figures import LISTINGS, figure, render_dot, run_listing, save_svg
+from scripts.figures import figure, render_dot, run_listing, save_svg
 
 
 @figure("step33-double-backprop-graph")
@@ -14,26 +14,13 @@ def double_backprop_graph(path):
     render_dot(get_dot_graph(z, verbose=False), path)
 
 
-def _listing_section(name, section):
-    """Run one `--8<-- [start:section]` part of a listing, as its page does, and return its globals.
-
-    Step 26's plotting functions are a section of a listing whose other sections run 50,000 descent steps;
-    this runs the plotting code alone, the same text the page shows.
-    """
-    text = (LISTINGS / name).read_text(encoding="utf-8")
-    body = text.split(f"# --8<-- [start:{section}]\n", 1)[1].split(f"# --8<-- [end:{section}]", 1)[0]
-    namespace = {"__name__": "__figure__"}
-    exec(compile(body, f"{LISTINGS / name}:{section}", "exec"), namespace)
-    return namespace
-
-
 @figure("step33-newton-rosenbrock")
 def newton_rosenbrock(path):
     import matplotlib.pyplot as plt
     import numpy as np
 
     run = run_listing("step33_newton_rosenbrock.py")
-    plot = _listing_section("step26_long_runs.py", "plot")
+    plot = run_listing("step26_long_runs.py", section="plot")
     newton, descent = run["newton_path"], run["descent_path"]
     rosenbrock, distance, n_newton = run["rosenbrock"], run["distance"], run["newton_steps"]
     n_descent = len(descent) - 1
