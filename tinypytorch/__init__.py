@@ -1,10 +1,13 @@
 """TinyPytorch: a small numpy autograd framework, at the state it reaches at the end of Part 3 (Steps 25–34).
 
-The public face only: every name here is defined in a module of its own.
+The public face only: every name here is defined in a module of its own. Importing the package attaches
+the arithmetic operators to `Variable` (`tinypytorch.ops`, the book's `setup_variable`).
 `import tinypytorch.functions as F` for sin, cos, tanh, exp, log and square.
 """
 
-from .core import Config, Constant, Function, Variable, as_array, as_variable, grad, no_grad, using_config
+from . import ops  # noqa: F401  (attaches the operators to Variable)
+from .config import Config, no_grad, using_config
+from .core import Constant, Function, Variable, as_array, as_variable, grad
 
 __all__ = ["Config", "Constant", "Function", "Variable", "as_array", "as_variable", "grad", "no_grad",
            "using_config", "get_dot_graph", "plot_dot_graph"]

@@ -7,9 +7,8 @@ the same text on every run and every machine.
 
 `graph_stats` counts what a graph is made of (Step 32 watches the tanh derivative graphs grow).
 
-`BackwardTrace` records what `backward` does, step by step, while it runs, and `get_dot_graph(y, trace=...)`
-numbers the functions in the order it visited them (Step 34 watches the diamond; Step 29 the gradient graph
-being built).
+`get_dot_graph(y, trace=...)` numbers the functions in the order a `tinypytorch.trace.BackwardTrace` saw
+backward visit them (Step 34 watches the diamond; Step 29 the gradient graph being built).
 
 Turning the text into a picture is the job of `tinypytorch.render` (`plot_dot_graph`, `Graph`).
 
@@ -18,18 +17,15 @@ Introduced in Step 25.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .core import Constant, Function, Variable, _switches
+from .core import Constant, GenerationQueue, Variable
 
-__all__ = ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "BackwardTrace", "BackwardPass",
-           "BackwardStep"]
+__all__ = ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "short_text"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles. Fills are light with black text, edges mid-grey and the background transparent, so a picture
@@ -55,41 +51,40 @@ _GRAD_EDGE = ' [style=dashed]'
 class _Walk:
     """The nodes and edges of the graph behind some outputs, numbered in the order they are reached.
 
-    Functions are visited like backward visits them (newest generation first, first-seen first on ties), a
-    node is numbered when it is first reached, and every node is kept once. Outputs whose weak reference
-    is dead (nothing uses them any more) are skipped.
+    Functions are visited in the order of the backward pass (a `GenerationQueue`: newest generation
+    first, first-seen first on ties), a node is numbered when it is first reached, and every node is kept
+    once. Outputs whose weak reference is dead (nothing uses them any more) are skipped.
     """
 
     def __init__(self, outputs):
         self.nodes = []      # node objects; the index is the DOT id
         self.ids = {}        # id(obj) -> DOT id (the objects stay alive in self.nodes while we walk)
         self.edges = []      # (src id, dst id, drawn dashed)
-        heap, tie = [], itertools.count()
+        queue = GenerationQueue()
 
         def visit(obj):
             key = id(obj)
             if key not in self.ids:
                 self.ids[key] = len(self.nodes)
                 self.nodes.append(obj)
-                if isinstance(obj, Variable) and obj.creator is not None and id(obj.creator) not in self.ids:
-                    f = obj.creator
+                f = obj.creator if isinstance(obj, Variable) else None
+                if f is not None and id(f) not in self.ids:
                     self.ids[id(f)] = len(self.nodes)
                     self.nodes.append(f)
-                    heapq.heappush(heap, (-getattr(f, "generation", 0), next(tie), f))
+                    queue.add(f)
             return self.ids[key]
 
         for out in outputs:
             visit(out)
-        while heap:
-            f = heapq.heappop(heap)[2]
+        while queue:
+            f = queue.pop()
             fid = self.ids[id(f)]
-            dashed = _from_backward(f)
             for x in f.inputs:
-                self.edges.append((visit(x), fid, dashed))
+                self.edges.append((visit(x), fid, f.from_backward))
             for ref in f.outputs:
                 y = ref()
                 if y is not None:
-                    self.edges.append((fid, visit(y), dashed))
+                    self.edges.append((fid, visit(y), f.from_backward))
 
     def functions(self):
         return [n for n in self.nodes if not isinstance(n, Variable)]
@@ -110,16 +105,20 @@ def _as_outputs(output):
     return outputs
 
 
-def _from_backward(f):
-    return bool(getattr(f, "from_backward", False))
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Labels
 # ---------------------------------------------------------------------------------------------------------
 
-def _short(data):
-    """A short, deterministic text for an array: `3`, `0.001`, `-0.6397`, `[1, 2.5, 3]`."""
+def short_text(data) -> str:
+    """A short, deterministic text for an array, as graph labels write values: `3`, `0.001`, `[1, 2.5, 3]`.
+
+    Introduced in Step 34 (labels with values, and the steps of a `BackwardTrace`).
+
+    Examples:
+        >>> import numpy as np
+        >>> short_text(np.array(-0.63969)), short_text(np.array([1.0, 2.5, 3.0]))
+        ('-0.6397', '[1, 2.5, 3]')
+    """
     a = np.asarray(data)
     if a.dtype.kind in "biu":
         fmt = str
@@ -143,17 +142,17 @@ def _quote(text):
 def _var_label(v, verbose, values):
     data = v.data
     if isinstance(v, Constant):
-        value = "" if data is None else _short(data)
+        value = "" if data is None else short_text(data)
         return value if v.name is None else f"{v.name}: {value}"
     label = "" if v.name is None else v.name
     if verbose and data is not None:
         label += (": " if v.name is not None else "") + f"{data.shape} {data.dtype}"
     if values and data is not None:
         lines = [label] if label else []
-        lines.append(f"data: {_short(data)}")
+        lines.append(f"data: {short_text(data)}")
         grad = v.grad
         if grad is not None and grad.data is not None:
-            lines.append(f"grad: {_short(grad.data)}")
+            lines.append(f"grad: {short_text(grad.data)}")
         label = "\n".join(lines)
     return label
 
@@ -164,27 +163,18 @@ def _func_label(f, numbers, generations):
     if id(f) in numbers:
         label = " ".join(f"#{n}" for n in numbers[id(f)]) + " " + label
     if generations:
-        label += f"\ngen {getattr(f, 'generation', 0)}"
+        label += f"\ngen {f.generation}"
     return label
 
 
 def _step_numbers(trace):
-    """id(function) -> the numbers of the steps of a pass that visited it or, with create_graph, recorded it."""
+    """id(function) -> the numbers of the steps of a traced pass that visited it or recorded it."""
     if trace is None:
         return {}
-    if isinstance(trace, BackwardTrace):
-        if len(trace.passes) != 1:
-            raise ValueError(f"the trace holds {len(trace.passes)} backward passes; number the picture by one "
-                             f"of them: trace=trace.passes[i]")
-        trace = trace.passes[0]
-    elif not isinstance(trace, BackwardPass):
+    if not hasattr(trace, "step_numbers"):
         raise TypeError(f"trace must be a BackwardTrace (with BackwardTrace() as trace: y.backward()) or one of "
                         f"its passes, got {type(trace).__name__}")
-    numbers = {}
-    for step in trace.steps:
-        for f in (step.function, *step.created):
-            numbers.setdefault(id(f), []).append(step.number)
-    return numbers
+    return trace.step_numbers()
 
 
 def _dot_text(walk, verbose, values, mark_backward, max_nodes=None, trace=None, generations=False):
@@ -193,11 +183,11 @@ def _dot_text(walk, verbose, values, mark_backward, max_nodes=None, trace=None, 
     lines = [_HEADER]
     for i, node in enumerate(walk.nodes[:shown]):
         if isinstance(node, Variable):
-            grad_node = mark_backward and node.creator is not None and _from_backward(node.creator)
+            grad_node = mark_backward and node.creator is not None and node.creator.from_backward
             style = _GRAD_VAR if grad_node else _VAR
             label = _var_label(node, verbose, values)
         else:
-            style = _GRAD_FUNC if mark_backward and _from_backward(node) else _FUNC
+            style = _GRAD_FUNC if mark_backward and node.from_backward else _FUNC
             label = _func_label(node, numbers, generations)
         lines.append(f"{i} [label={_quote(label)}, {style}]\n")
     for src, dst, dashed in walk.edges:
@@ -212,7 +202,7 @@ def _dot_text(walk, verbose, values, mark_backward, max_nodes=None, trace=None, 
 
 def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
                   mark_backward: bool = True, max_nodes: int | None = None,
-                  trace: BackwardTrace | BackwardPass | None = None, generations: bool = False) -> str:
+                  trace=None, generations: bool = False) -> str:
     """Return the DOT text of the computational graph that produced `output`.
 
     Variables are orange filled ellipses labelled by name; with `verbose` the label adds shape and dtype,
@@ -238,7 +228,7 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
         max_nodes: keep only the first `max_nodes` nodes of the walk, the part nearest the output, and
             say under the picture how many there were. Thousands of nodes are slow to lay out and
             unreadable; this draws the end of such a graph quickly. `None` keeps every node.
-        trace: a `BackwardTrace` of one backward pass over this graph, or one `BackwardPass` of a longer
+        trace: a `tinypytorch.trace.BackwardTrace` of one backward pass over this graph, or one `BackwardPass` of a longer
             trace: each function the pass visited is labelled with the number of its step, `#1 Add`,
             `#2 Square`, … and, when it ran with `create_graph=True`, each function a step recorded carries
             that step's number too (drawn dashed).
@@ -280,6 +270,7 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
 
         With a trace of `y.backward()`, the function is numbered by the step that visited it:
 
+        >>> from tinypytorch.trace import BackwardTrace
         >>> with BackwardTrace() as trace:
         ...     y.backward()
         >>> print(get_dot_graph(y, verbose=False, trace=trace, generations=True).splitlines()[5])
@@ -397,179 +388,6 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
         n_variables=len(variables),
         n_constants=sum(isinstance(v, Constant) for v in variables),
         n_edges=len(walk.edges),
-        n_backward_functions=sum(_from_backward(f) for f in funcs),
+        n_backward_functions=sum(f.from_backward for f in funcs),
         depth=_depth(walk, outputs),
     )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Watching backward run
-# ---------------------------------------------------------------------------------------------------------
-
-@dataclass(eq=False, slots=True)
-class BackwardStep:
-    """One step of a backward pass, as `BackwardTrace` recorded it: one Function's backward.
-
-    Introduced in Step 34.
-
-    Attributes:
-        number: the step's position in its pass, 1, 2, …
-        function: the Function whose backward ran.
-        generation: its generation; the pass visits the newest first.
-        outputs: its output Variables (None for an output that no longer exists).
-        grads_in: the gradient each output held when the step ran, one per output: what the step received
-            (None where no gradient reached that output).
-        inputs: its input Variables.
-        grads_out: the gradient its backward returned for each input: what the step sent (None for a
-            `Constant` input, or an input it returned no gradient for). Where numpy broadcast an input, the
-            gradient is still in the output's shape: summing it back is the receiving side's work (`totals`).
-        totals: each input's gradient in this pass so far, after this step added its part (None for a
-            `Constant`, or an input no gradient has reached yet).
-        created: the Functions recorded while this step ran, in the order they were created, when the pass
-            runs with `create_graph=True` (its part of the gradient graph); empty otherwise.
-    """
-
-    number: int
-    function: Function
-    generation: int
-    outputs: tuple
-    grads_in: tuple
-    inputs: tuple
-    grads_out: tuple
-    totals: tuple
-    created: tuple
-
-    def __str__(self):
-        def values(grads):
-            return ", ".join("-" if g is None else _short(g.data) for g in grads)
-
-        text = (f"#{self.number} {type(self.function).__name__} (gen {self.generation}): "
-                f"received {values(self.grads_in)}, sent {values(self.grads_out)}")
-        if self.created:
-            text += f"; recorded {', '.join(type(f).__name__ for f in self.created)}"
-        return text
-
-
-@dataclass(eq=False, slots=True)
-class BackwardPass:
-    """One backward pass in a `BackwardTrace`: where it started and its steps.
-
-    Introduced in Step 34.
-
-    Attributes:
-        outputs: the Variables the pass started from (`y` of `y.backward()`).
-        seeds: their starting gradients, one per output (ones, dy/dy = 1, unless one was given).
-        create_graph: whether the pass recorded a gradient graph.
-        steps: its `BackwardStep`s, in the order they ran.
-    """
-
-    outputs: tuple
-    seeds: tuple
-    create_graph: bool
-    steps: list = field(default_factory=list)
-
-
-class BackwardTrace:
-    """Watch backward run: record each step of the backward passes run inside a `with` block.
-
-    The record is made by `Variable.backward` itself as it runs, not by walking the graph again: each
-    step is one Function's backward, in the order the pass visited them, with the gradients it received
-    and sent (see `BackwardStep`). With `create_graph=True`, a step also lists the Functions of the
-    gradient graph that it recorded. The trace holds on to what it recorded, gradients and graph included,
-    for as long as you keep it. Passes run by other threads are not recorded; inside the block the
-    innermost trace records. Without a trace, a pass only checks once per function that none is recording.
-
-    `get_dot_graph(y, trace=trace)` numbers the functions of a picture in the order they were visited.
-
-    Introduced in Step 34.
-
-    Args:
-        order: `"generation"`, the order backward always uses: newest generation first. `"stack"` makes the
-            passes in the block use a plain stack instead (the last function found is visited first), the
-            order Step 34 shows going wrong: on a graph where a variable feeds two functions, its creator
-            can be visited before the variable's gradient is complete, and the gradients are then wrong.
-            It exists to watch that mistake happen; never train with it.
-
-    Attributes:
-        order: the order the passes in the block use.
-        passes: one `BackwardPass` per backward pass run in the block.
-        steps: the steps of all of them, in the order they ran.
-
-    Raises:
-        ValueError: an `order` other than `"generation"` or `"stack"`.
-        RuntimeError: entering a trace whose block is already running.
-
-    Examples:
-        The diamond of Step 34, $a = x^2$, $y = a^2 + a^2$: both `Square` functions that use `a` pass back
-        their part of its gradient before the `Square` that made `a` runs.
-
-        >>> import numpy as np
-        >>> import tinypytorch.functions as F
-        >>> from tinypytorch import Variable
-        >>> x = Variable(np.array(2.0), name="x")
-        >>> a = F.square(x)
-        >>> y = F.square(a) + F.square(a)
-        >>> with BackwardTrace() as trace:
-        ...     y.backward()
-        >>> for step in trace.steps:
-        ...     print(step)
-        #1 Add (gen 2): received 1, sent 1, 1
-        #2 Square (gen 1): received 1, sent 8
-        #3 Square (gen 1): received 1, sent 8
-        #4 Square (gen 0): received 16, sent 64
-        >>> trace.steps[-1].totals[0] is x.grad
-        True
-
-        A plain stack visits the `Square` that made `a` after the first of its users, with half of `a`'s
-        gradient, and never again:
-
-        >>> x.cleargrad()
-        >>> with BackwardTrace(order="stack") as stack:
-        ...     y.backward()
-        >>> [step.number for step in stack.steps if step.function is a.creator], x.grad
-        ([3], variable(32.0))
-    """
-
-    def __init__(self, order: str = "generation"):
-        if order not in ("generation", "stack"):
-            raise ValueError(f"order must be 'generation' (what backward does) or 'stack' (the plain stack "
-                             f"Step 34 shows going wrong), got {order!r}")
-        self.order = order
-        self.passes: list[BackwardPass] = []
-        self.steps: list[BackwardStep] = []
-        self._created = []       # Functions recorded since the last step (Function.__call__ appends)
-        self._outer = None       # the trace this one replaced while its block runs
-        self._running = False
-
-    def __enter__(self):
-        if self._running:
-            raise RuntimeError("this BackwardTrace's block is already running; use a new BackwardTrace() inside it")
-        self._outer = _switches.trace
-        self._running = True
-        _switches.trace = self
-        return self
-
-    def __exit__(self, *exc_info):
-        _switches.trace, self._outer = self._outer, None
-        self._running = False
-
-    def __repr__(self):
-        return f"<BackwardTrace ({self.order}): {len(self.steps)} steps in {len(self.passes)} passes>"
-
-    # called by Variable.backward while the pass runs
-    def _begin(self, seeds, create_graph):
-        self.passes.append(BackwardPass(tuple(seeds), tuple(seeds.values()), create_graph))
-        self._created = []
-
-    def _step(self, f, gys, gxs, grads):
-        inputs = tuple(f.inputs)
-        constant = [isinstance(x, Constant) for x in inputs]
-        step = BackwardStep(
-            number=len(self.passes[-1].steps) + 1, function=f, generation=f.generation,
-            outputs=tuple(ref() for ref in f.outputs), grads_in=tuple(gys), inputs=inputs,
-            grads_out=tuple(None if c else gx for c, gx in zip(constant, gxs)),
-            totals=tuple(None if c else grads.get(x) for c, x in zip(constant, inputs)),
-            created=tuple(self._created))
-        self._created = []
-        self.passes[-1].steps.append(step)
-        self.steps.append(step)

@@ -3,7 +3,7 @@ import numpy as np
 
 import tinypytorch.functions as F
 from tinypytorch import Variable
-from tinypytorch.graph import BackwardTrace
+from tinypytorch.trace import BackwardTrace
 
 runs = {}
 for order in ("generation", "stack"):

@@ -31,7 +31,8 @@ from scripts.figures import render_dot, save_json
 def draw_stepper(path, drawn, trace, *, generations: bool = False) -> None:
     """Draw `drawn` (a Variable or a list) numbered by `trace` (a trace of one pass, or one `BackwardPass`)
     into `path`, and write the stepper's data next to it."""
-    from tinypytorch.graph import BackwardTrace, get_dot_graph
+    from tinypytorch.graph import get_dot_graph
+    from tinypytorch.trace import BackwardTrace
 
     one_pass = trace.passes[0] if isinstance(trace, BackwardTrace) and len(trace.passes) == 1 else trace
     dot = get_dot_graph(drawn, verbose=False, trace=one_pass, generations=generations)
@@ -43,7 +44,7 @@ def draw_stepper(path, drawn, trace, *, generations: bool = False) -> None:
 def stepper_data(drawn, backward_pass) -> dict:
     """The viewer's data for `backward_pass`, a `BackwardPass`, over the picture of `drawn` (see above)."""
     from tinypytorch import Constant, Variable
-    from tinypytorch.graph import _short, node_ids  # _short: the numbers as the graph labels write them
+    from tinypytorch.graph import node_ids, short_text
 
     ids = node_ids(drawn)
 
@@ -97,17 +98,17 @@ def stepper_data(drawn, backward_pass) -> dict:
                 "new": sorted(ids[o] for o, a in appear.items() if a == k > 0)}
 
     entries = [{"fn": None,
-                "seed": [[name(y), _short(g.data)] for y, g in zip(backward_pass.outputs, backward_pass.seeds)],
+                "seed": [[name(y), short_text(g.data)] for y, g in zip(backward_pass.outputs, backward_pass.seeds)],
                 **state(0)}]
     for step in steps:
-        got = [[name(y), _short(g.data), share(y)] for y, g in zip(step.outputs, step.grads_in)
+        got = [[name(y), short_text(g.data), share(y)] for y, g in zip(step.outputs, step.grads_in)
                if y is not None and g is not None]
         taken.update(step.outputs)
         for x, (g, total) in sends(step).items():
             # the pass handed x's sum on before this part came (a plain stack does): the part starts a new sum
             parts[x] = 1 if x in taken and total is g else parts.get(x, 0) + 1
             taken.discard(x)
-        sent = [[name(x), _short(g.data), _short(total.data), share(x)]
+        sent = [[name(x), short_text(g.data), short_text(total.data), share(x)]
                 for x, g, total in zip(step.inputs, step.grads_out, step.totals) if g is not None]
         entries.append({"fn": node(step.function), "name": type(step.function).__name__,
                         "gen": step.generation, "got": got, "sent": sent,

@@ -22,7 +22,7 @@ def forward_and_gradient_graph(path):
 def gradient_graph_growing(path):
     """`y.backward(create_graph=True)` as a stepper: its steps, and what each one records."""
     from scripts.figures.backward_stepper import draw_stepper
-    from tinypytorch.graph import BackwardTrace
+    from tinypytorch.trace import BackwardTrace
 
     with BackwardTrace() as trace:  # records the listing's own backward pass
         g = run_listing("step29_create_graph.py", until="first")

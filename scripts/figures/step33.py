@@ -80,7 +80,7 @@ def newton_rosenbrock(path):
 def double_backprop_steps(path):
     """`z.backward()` of the listing as a stepper: it walks the recorded nodes like any others."""
     from scripts.figures.backward_stepper import draw_stepper
-    from tinypytorch.graph import BackwardTrace
+    from tinypytorch.trace import BackwardTrace
 
     with BackwardTrace() as trace:  # the listing's two passes: y.backward(create_graph=True), z.backward()
         z = run_listing("step33_double_backprop.py")["z"]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import tinypytorch.functions as F
-from tinypytorch import Config, Variable, grad
+from tinypytorch import Config, Variable, grad, no_grad
 
 
 def test_no_grad_is_touched_not_even_an_intermediates_or_a_preset_one():
@@ -45,13 +45,27 @@ def test_gradient_with_respect_to_an_intermediate_variable():
     assert t.grad is None
 
 
-def test_an_input_the_output_does_not_depend_on_gets_zeros():
+def test_an_input_the_output_does_not_depend_on_is_an_error_unless_allow_unused_gives_none():
     x, unused = Variable(np.array(2.0)), Variable(np.ones((2, 3)))
-    gx, gu = grad(x * 3, [x, unused])
-    assert gx.data == 3.0
-    assert gu.shape == (2, 3) and np.array_equal(gu.data, np.zeros((2, 3)))
-    g3, = grad(gx, x)  # the derivative of the constant 3
-    assert g3.data == 0.0
+    with pytest.raises(ValueError, match=r"inputs\[1\] is not used .*allow_unused=True"):
+        grad(x * 3, [x, unused])
+    gx, gu = grad(x * 3, [x, unused], create_graph=True, allow_unused=True)
+    assert gx.data == 3.0 and gu is None
+    with pytest.raises(ValueError, match=r"inputs\[0\] is not used"):
+        grad(gx, x)  # the derivative 3 is a constant: no graph leads back to x
+    assert grad(gx, x, allow_unused=True) == (None,)
+    assert x.grad is None and unused.grad is None
+
+
+def test_an_output_computed_under_no_grad_or_no_output_at_all_is_an_error_not_zeros():
+    x = Variable(np.array([1.0, 2.0]))
+    with no_grad():
+        loss = x * 2
+    with pytest.raises(ValueError, match=r"outputs\[0\] was computed by no Function \(under no_grad\(\)\?\)"):
+        grad(loss, x)
+    with pytest.raises(ValueError, match="at least one output"):
+        grad([], x)
+    assert x.grad is None
 
 
 def test_grad_outputs_give_a_vector_jacobian_product():

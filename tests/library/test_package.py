@@ -9,15 +9,19 @@ import sys
 import pytest
 
 import tinypytorch
+import tinypytorch.config
 import tinypytorch.core
 import tinypytorch.functions
 import tinypytorch.gradcheck
 import tinypytorch.graph
+import tinypytorch.ops
 import tinypytorch.render
+import tinypytorch.trace
 
 STEP_KEY = re.compile(r"\b(Step (2[5-9]|3[0-4])|Part 1–2)\b")
 ORIGIN = re.compile(r"\b(From Part 1–2|Introduced in Step \d\d)")  # where a name comes from
-MODULES = [tinypytorch.core, tinypytorch.functions, tinypytorch.gradcheck, tinypytorch.graph, tinypytorch.render]
+MODULES = [tinypytorch.config, tinypytorch.core, tinypytorch.ops, tinypytorch.functions, tinypytorch.gradcheck,
+           tinypytorch.graph, tinypytorch.trace, tinypytorch.render]
 
 
 HEAVY = ("matplotlib", "graphviz", "IPython", "scipy", "pandas")
@@ -75,8 +79,10 @@ def test_the_books_import_paths():
     # only the package name changes here
     from tinypytorch import graph, gradcheck, render, utils
 
-    for name in ("Variable", "Function", "as_variable", "no_grad", "using_config", "Config", "as_array", "grad"):
+    for name in ("Variable", "Function", "as_variable", "as_array", "grad"):
         assert getattr(tinypytorch, name) is getattr(tinypytorch.core, name) and name in tinypytorch.__all__, name
+    for name in ("no_grad", "using_config", "Config"):
+        assert getattr(tinypytorch, name) is getattr(tinypytorch.config, name) and name in tinypytorch.__all__, name
     assert tinypytorch.get_dot_graph is graph.get_dot_graph and tinypytorch.plot_dot_graph is render.plot_dot_graph
     assert utils.plot_dot_graph is render.plot_dot_graph and utils.get_dot_graph is graph.get_dot_graph
     assert utils.numerical_grad is gradcheck.numerical_grad and utils.sum_to is tinypytorch.core.sum_to

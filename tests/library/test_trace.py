@@ -18,7 +18,8 @@ import pytest
 import tinypytorch.functions as F
 from helpers import listing_globals, page_text, run_listing
 from tinypytorch import Function, Variable
-from tinypytorch.graph import BackwardTrace, get_dot_graph, graph_stats, node_ids
+from tinypytorch.graph import get_dot_graph, graph_stats, node_ids
+from tinypytorch.trace import BackwardTrace
 
 pytestmark = pytest.mark.step34
 
