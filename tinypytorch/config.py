@@ -14,7 +14,7 @@ import functools
 import inspect
 import threading
 
-__all__ = ["Config", "using_config", "no_grad"]
+__all__ = ["Config", "using_config", "no_grad", "backward_mode"]
 
 
 class _ThreadConfig(threading.local):
@@ -70,21 +70,22 @@ class using_config:
     def __init__(self, name: str, value):
         if name not in _SWITCHES:
             raise AttributeError(f"Config has no setting {name!r}; known settings: {', '.join(_SWITCHES)}")
-        self.name, self.value = name, value
+        self._settings = {name: value}
 
     def __enter__(self):
         if self._switches is not None:
-            raise RuntimeError(f"this using_config({self.name!r}, {self.value!r}) block is already running; "
-                               f"nest a new one instead: with using_config({self.name!r}, ...):")
-        self._old = getattr(Config, self.name)
+            settings = ", ".join(f"{name!r}, {value!r}" for name, value in self._settings.items())
+            raise RuntimeError(f"this {type(self).__name__}({settings}) block is already running; nest a new one "
+                               f"instead")
+        self._old = {name: getattr(Config, name) for name in self._settings}
         # the entering thread's own switches, so that a restore run from __del__ in another thread finds them
         self._switches = switches = Config.__dict__
-        switches[self.name] = self.value  # last, and no call after it: an interrupt cannot land in between
+        switches.update(self._settings)  # last, and one call: an interrupt cannot land between it and the block
 
     def __exit__(self, *exc_info):
         switches, self._switches = self._switches, None
         if switches is not None:
-            switches[self.name] = self._old
+            switches.update(self._old)
 
     # should an interrupt stop `__exit__` at its first instruction, the value is restored when dropped
     __del__ = __exit__
@@ -93,7 +94,7 @@ class using_config:
         if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func):
             raise TypeError(f"using_config/no_grad decorates plain functions; {func.__qualname__} is a generator "
                             f"or coroutine, which runs after the call returns: use a `with` block inside it")
-        name, value = self.name, self.value
+        (name, value), = self._settings.items()
 
         @functools.wraps(func)
         def switched(*args, **kwargs):
@@ -138,3 +139,17 @@ class no_grad(using_config, metaclass=_ClassBlock):
 
     def __init__(self):
         super().__init__("enable_backprop", False)
+
+
+class backward_mode(using_config):
+    """The switches a backward pass runs under: it records a graph of its own only with `create_graph`.
+
+    The book's `with using_config("enable_backprop", create_graph):` (its Step 32), together with
+    `recording_backward`, which marks the Functions that pass records. Both switches change in one step,
+    and come back as `using_config`'s do, whatever ends the pass.
+
+    Introduced in Step 29.
+    """
+
+    def __init__(self, create_graph: bool):
+        self._settings = {"enable_backprop": create_graph, "recording_backward": create_graph}

@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from .config import Config, using_config
+from .config import Config, backward_mode
 
 __all__ = [
     "Variable", "Constant", "Function", "as_array", "as_variable", "grad", "GenerationQueue",
@@ -200,7 +200,8 @@ class Variable:
         Changed in Step 29: `grad` reads as zeros after clearing, so the second derivative of `3 * x` is 0
         rather than None.
         """
-        self._grad = None if self._data is None else _ClearedGrad(np.zeros_like(self._data))
+        data = self._data
+        self._grad = None if data is None else _ClearedGrad(np.zeros(data.shape, data.dtype))
 
     def backward(self, gradient=None, retain_grad: bool = False, create_graph: bool = False):
         """Backpropagate from this variable: fill `grad` of every variable it depends on.
@@ -251,7 +252,7 @@ class Variable:
                     "e.g. backward(retain_grad=True)")
             seed = _starting_gradient(self, gradient, "backward's gradient", hint)
         elif self._grad is None or type(self._grad) is _ClearedGrad:
-            seed = Constant(np.ones_like(self._data))  # dy/dy = 1, a Constant: no gradient flows into it
+            seed = Constant(np.ones(self._data.shape, self._data.dtype))  # dy/dy = 1, a Constant: no gradient flows into it
         else:
             seed = self._grad  # a grad set on y before, as the book allows, starts the pass
         grads = _backprop({self: seed}, create_graph, retain_grad=retain_grad, given=(gradient, self._grad))
@@ -330,14 +331,17 @@ class Function:
         if self.inputs is not None:
             raise RuntimeError(f"this {type(self).__name__} instance already holds a graph; a Function object is "
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
-        inputs = [as_variable(x) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
         if isinstance(ys, tuple):
             outputs = [Variable(as_array(y)) for y in ys]
         else:  # one output, the common case: no tuple to build
-            outputs = [Variable(as_array(ys))]
+            outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
         if Config.enable_backprop:
-            self.generation = max([x.generation for x in inputs])
+            self.generation = 0
+            for x in inputs:  # the newest input's generation (a loop: cheaper than max() of a new list)
+                if x.generation > self.generation:
+                    self.generation = x.generation
             for output in outputs:
                 output.set_creator(self)
             self.inputs = inputs
@@ -382,10 +386,7 @@ class GenerationQueue:
         """Queue `f`, unless it is None (an input's creator) or queued already."""
         if f is not None and f not in self._queued:
             self._queued.add(f)
-            self._push(f)
-
-    def _push(self, f):
-        heapq.heappush(self._heap, (-f.generation, next(self._arrival), f))
+            heapq.heappush(self._heap, (-f.generation, next(self._arrival), f))
 
     def pop(self) -> Function:
         """The next Function to run."""
@@ -461,11 +462,11 @@ class ObserverSwitch:
 # The backward pass
 # ---------------------------------------------------------------------------------------------------------
 
-def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=()):
+def _backprop(seeds, create_graph, retain_grad=False, given=()):
     """One backward pass from `seeds` ({output: its starting gradient}); returns {variable: its gradient}.
 
-    The result holds the gradients of the graph's inputs, of the variables in `keep`, and with
-    `retain_grad` of every variable on the way; each is owned by its variable alone, and none is one of
+    The result holds the gradients of the graph's inputs and, with `retain_grad`, of every variable on
+    the way; each is owned by its variable alone, and none is one of
     the caller's own objects in `given`. Introduced in Step 29 (the book's `Variable.backward`).
     """
     watcher = _watcher()                              # nobody, unless a BackwardTrace watches (Step 34)
@@ -473,27 +474,24 @@ def _backprop(seeds, create_graph, retain_grad=False, keep=(), given=()):
     for y in seeds:
         queue.add(y.creator)
     grads = dict(seeds)
+    take = grads.get if retain_grad else grads.pop    # a gradient is dropped once passed on, unless retained
     watcher.begin(seeds, create_graph)
-    with using_config("enable_backprop", create_graph), using_config("recording_backward", create_graph):
+    with backward_mode(create_graph):                 # the book's using_config("enable_backprop", create_graph)
         while queue:
             f = queue.pop()                           # every use of f's outputs has passed its gradient back
-            gys = [_output_grad(grads, y(), retain_grad or y() in keep) for y in f.outputs]
+            gys = [take(y(), None) for y in f.outputs]
             gxs = _backward_of(f, gys)
             for x, gx in zip(f.inputs, gxs):
                 if gx is None or isinstance(x, Constant):
                     continue                          # a constant needs no gradient
-                gx = _fitted(gx, x, f)                # x's shape and dtype, where numpy broadcast or promoted
+                if gx._data.shape != x._data.shape or gx._data.dtype is not x._data.dtype:
+                    gx = _fitted(gx, x, f)            # back to x's shape and dtype: numpy broadcast or promoted
                 grads[x] = gx if x not in grads else grads[x] + gx
                 queue.add(x.creator)
             watcher.step(f, gys, gxs, grads)
         _unshare(grads, given)
     watcher.end(grads)
     return grads
-
-
-def _output_grad(grads, y, keep):
-    """The gradient that reached output `y` (None if none did), forgotten once used unless kept."""
-    return grads.get(y) if keep else grads.pop(y, None)
 
 
 def _backward_of(f, gys):
@@ -508,16 +506,19 @@ def _backward_of(f, gys):
         gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
     if len(gxs) != len(f.inputs):
         raise ValueError(f"{type(f).__name__}.backward returned {len(gxs)} gradients for {len(f.inputs)} inputs")
-    for i, gx in enumerate(gxs):
+    for gx in gxs:
         if gx is not None and not isinstance(gx, Variable):
-            kind = type(gx).__name__ if type(gx).__module__ == "builtins" else \
-                f"{type(gx).__module__}.{type(gx).__name__}"
-            raise TypeError(
-                f"{type(f).__name__}.backward returned {kind} for input {i}; since Step 29 backward must return "
-                f"Variables (or None for no gradient), so that the gradient can be differentiated again: compute "
-                f"it from gy and self.inputs with Variable operations, e.g. `return gy * 2 * x` rather than "
-                f"`return gy.data * 2 * x.data`")
+            raise TypeError(_not_variables(f, gxs))
     return gxs
+
+
+def _not_variables(f, gxs):
+    i, gx = next((i, gx) for i, gx in enumerate(gxs) if gx is not None and not isinstance(gx, Variable))
+    kind = type(gx).__name__ if type(gx).__module__ == "builtins" else f"{type(gx).__module__}.{type(gx).__name__}"
+    return (f"{type(f).__name__}.backward returned {kind} for input {i}; since Step 29 backward must return "
+            f"Variables (or None for no gradient), so that the gradient can be differentiated again: compute it "
+            f"from gy and self.inputs with Variable operations, e.g. `return gy * 2 * x` rather than "
+            f"`return gy.data * 2 * x.data`")
 
 
 def _fitted(gx, x, f):
@@ -540,7 +541,7 @@ def _unshare(grads, given):
     so scaling one gradient in place cannot scale the other. Under `create_graph` the copy is a recorded
     `Copy`, so that it can be differentiated like any other node.
     """
-    held = {id(g) for g in given if g is not None}
+    held = set(map(id, given))
     for x, gx in grads.items():
         if id(gx) in held:
             gx = grads[x] = Constant(gx.data.copy()) if isinstance(gx, Constant) else Copy()(gx)
@@ -552,7 +553,7 @@ def _store(grads, output):
     new = []
     for x, gx in grads.items():
         old = x._grad
-        if old is None or x is output or (type(old) is _ClearedGrad and not old._data.any()):
+        if old is None or x is output or (type(old) is _ClearedGrad and np.count_nonzero(old._data) == 0):
             new.append((x, gx))  # the output's own starting gradient replaces; so does one arriving at zero
         elif old.shape != gx.shape:
             raise ValueError(f"cannot add a gradient of shape {gx.shape} to a grad of shape {old.shape} (was the "
@@ -663,7 +664,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_u
     _check_flags(create_graph=create_graph, allow_unused=allow_unused)
     outputs, inputs = _variables(outputs, "outputs"), _variables(inputs, "inputs")
     seeds = _grad_seeds(outputs, grad_outputs)
-    grads = _backprop(seeds, create_graph, keep={x for x in inputs if x.creator is not None},
+    grads = _backprop(seeds, create_graph, retain_grad=any(x.creator is not None for x in inputs),
                       given=grad_outputs if isinstance(grad_outputs, (list, tuple)) else (grad_outputs,))
     unused = [i for i, x in enumerate(inputs) if x not in grads]
     if unused and not allow_unused:

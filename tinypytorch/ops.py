@@ -3,7 +3,7 @@
 Each backward sits next to its forward and is written with Variables (Step 29), so the gradient it
 returns can be differentiated again. A `Constant` never receives a gradient (the backward pass drops it),
 and an operand of a binary operator often is one (the 3 in `3 * x`), so `Mul`, `Div` and `Sub` return
-None for a Constant operand wherever its gradient would cost an operation (`_needs_grad`).
+None for a Constant operand wherever its gradient would cost an operation.
 
 Importing this module attaches the operators to `Variable` (the book's `setup_variable`); the package
 does it when it is imported. From Part 1–2.
@@ -20,10 +20,6 @@ __all__ = ["Add", "Sub", "Mul", "Div", "Neg", "Pow", "ConstantBasePow",
            "add", "sub", "rsub", "mul", "div", "rdiv", "neg", "pow", "rpow"]
 
 _PYTHON_NUMBERS = frozenset((bool, int, float, complex))  # these exact types: numpy scalars are not "weak"
-
-
-def _needs_grad(x):
-    return not isinstance(x, Constant)
 
 
 class Add(Function):
@@ -44,7 +40,7 @@ class Sub(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return gy, (-gy if _needs_grad(x1) else None)
+        return gy, (-gy if not isinstance(x1, Constant) else None)
 
 
 class Mul(Function):
@@ -55,8 +51,8 @@ class Mul(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (gy * x1 if _needs_grad(x0) else None,
-                gy * x0 if _needs_grad(x1) else None)
+        return (gy * x1 if not isinstance(x0, Constant) else None,
+                gy * x0 if not isinstance(x1, Constant) else None)
 
 
 class Div(Function):
@@ -71,8 +67,8 @@ class Div(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return (gy / x1 if _needs_grad(x0) else None,
-                -(gy / x1) * (x0 / x1) if _needs_grad(x1) else None)
+        return (gy / x1 if not isinstance(x0, Constant) else None,
+                -(gy / x1) * (x0 / x1) if not isinstance(x1, Constant) else None)
 
 
 class Neg(Function):
@@ -148,6 +144,8 @@ def _operand(obj, variable):
     float32), while a wrapped 0-d float64 array would not: so a Python number is wrapped in the type it
     takes beside `variable`'s array.
     """
+    if isinstance(obj, Variable):
+        return obj
     if type(obj) in _PYTHON_NUMBERS and variable.data is not None:
         return Constant(np.asarray(obj, dtype=np.result_type(variable.data, obj)))
     return as_variable(obj)

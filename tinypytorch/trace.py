@@ -24,8 +24,11 @@ class PlainStack(GenerationQueue):
     is complete. It exists to watch that mistake: `BackwardTrace(order="stack")`. Introduced in Step 34.
     """
 
-    def _push(self, f):
-        self._heap.append(f)
+    def add(self, f: Function | None):
+        """Put `f` on top, unless it is None or was put there before."""
+        if f is not None and f not in self._queued:
+            self._queued.add(f)
+            self._heap.append(f)
 
     def pop(self) -> Function:
         """The Function found last."""

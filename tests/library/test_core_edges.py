@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import tinypytorch.functions as F
-from tinypytorch import Config, Constant, Function, Variable, get_dot_graph, no_grad, using_config
+from tinypytorch import Config, Constant, Function, Variable, get_dot_graph, grad, no_grad, using_config
 from tinypytorch.gradcheck import gradient_check
 
 
@@ -212,6 +212,23 @@ def test_gradients_of_float32_are_float32_to_order_3(name):
         gx.backward(create_graph=True)
         dtypes.append(x.grad.dtype)
     assert dtypes == [np.float32] * 3
+
+
+@pytest.mark.parametrize("other", [np.float64(2.0), np.array(2.0), np.array([2.0, 3.0])],
+                         ids=["numpy scalar", "0-d array", "array"])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_float32_variables_gradient_is_float32_beside_float64_values(other, create_graph):
+    # numpy promotes the value (its rule for strong scalars and arrays); the gradient keeps x's dtype
+    x = Variable(np.array([0.5, 1.5], dtype=np.float32))
+    y = x * other
+    assert y.dtype == np.float64
+    g, = grad(y, x, create_graph=create_graph)
+    y.backward(create_graph=create_graph)
+    assert g.dtype == x.grad.dtype == np.float32 and g.shape == x.shape
+    np.testing.assert_allclose(g.data, np.broadcast_to(other, (2,)))
+    if create_graph:  # the cast back is a node: the gradient can be differentiated again
+        gg, = grad(F.square(g), x, allow_unused=True)
+        assert gg is None  # x * c is linear: its gradient does not depend on x
 
 
 def test_python_numbers_follow_numpy_for_other_dtypes_too():

@@ -8,7 +8,9 @@ the recorded nodes listed below), or compared with an untraced run of the same c
 
 from __future__ import annotations
 
+import itertools
 import re
+import sys
 import threading
 from collections import Counter
 
@@ -17,7 +19,8 @@ import pytest
 
 import tinypytorch.functions as F
 from helpers import listing_globals, page_text, run_listing
-from tinypytorch import Function, Variable
+from tinypytorch import Function, Variable, grad
+from tinypytorch.core import BackwardObserver, ObserverSwitch
 from tinypytorch.graph import get_dot_graph, graph_stats, node_ids
 from tinypytorch.trace import BackwardTrace
 
@@ -246,6 +249,117 @@ def test_bad_use_is_refused_clearly():
     with pytest.raises(ValueError, match=r"2 backward passes.*trace=trace.passes\[i\]"):
         get_dot_graph(y, trace=two)
     assert "#4 Square" in get_dot_graph(y, trace=two.passes[1])
+
+
+def no_trace_is_on():
+    """True when a pass in this thread runs unwatched, in the generation order (the diamond's 64)."""
+    with BackwardTrace() as probe:  # innermost while it runs; what is left once it is off is what matters
+        pass
+    x, a, y = diamond()
+    y.backward()
+    return float(x.grad.data) == 64.0 and probe.passes == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_interrupt_at_any_point_of_leaving_a_block_switches_the_trace_off():
+    """Ctrl-C as a block is left: injected at every call and C-call point from the block's end on."""
+    interrupted = 0
+    for k in itertools.count():
+        fired = []
+        events = itertools.count()
+
+        def interrupt(frame, event, arg, k=k, fired=fired, events=events):
+            if event in ("call", "c_call") and next(events) == k:
+                sys.setprofile(None)
+                fired.append(event)
+                raise KeyboardInterrupt
+
+        try:
+            try:
+                with BackwardTrace(order="stack") as trace:
+                    sys.setprofile(interrupt)
+            finally:
+                sys.setprofile(None)
+        except KeyboardInterrupt:
+            interrupted += 1
+        x, a, y = diamond()
+        y.backward()
+        assert float(x.grad.data) == 64.0, f"interrupt at point {k}: the stack trace is still on"
+        assert trace.passes == [], f"interrupt at point {k}: a later pass was recorded"
+        if not fired:
+            break
+    assert interrupted >= 2  # the block's end has at least the leaving call and the switch inside it
+
+
+def test_blocks_left_out_of_order_or_from_another_thread_leave_the_others_as_they_were():
+    def watch():
+        with BackwardTrace(order="stack") as t:   # a notebook helper that yields while watching
+            yield t
+
+    g = watch()
+    older = next(g)
+    newer = BackwardTrace()
+    newer.__enter__()
+    g.close()                                   # the older block ends first
+    x, a, y = diamond()
+    y.backward()
+    assert float(x.grad.data) == 64.0 and len(newer.passes) == 1 and older.passes == []
+    newer.__exit__(None, None, None)
+    assert no_trace_is_on()
+
+    outer = BackwardTrace()
+    with outer:
+        BackwardTrace().__exit__(None, None, None)  # never entered: switches nothing off
+        diamond()[2].backward()
+    assert len(outer.passes) == 1
+
+    entered = BackwardTrace()
+    entered.__enter__()
+    worker = threading.Thread(target=entered.__exit__, args=(None, None, None))
+    worker.start()
+    worker.join()                               # left from another thread: off in the thread that entered it
+    assert no_trace_is_on()
+
+
+def test_copies_made_at_the_end_of_a_pass_belong_to_the_step_whose_gradient_they_copy():
+    a, b = Variable(np.array(1.0), name="a"), Variable(np.array(2.0), name="b")
+    y = (a + b) * 3
+    with BackwardTrace() as trace:
+        ga, gb = grad(y, [a, b], create_graph=True)
+    add = trace.steps[-1]
+    assert type(add.function).__name__ == "Add"
+    assert [type(f).__name__ for f in add.created] == ["Copy"]    # b's gradient: a copy of what a got
+    assert add.totals[0] is ga and add.totals[1] is gb and ga is not gb
+    numbered = labels(get_dot_graph([ga, gb], trace=trace))
+    assert sorted(v for v in numbered.values() if "Copy" in v) == ["#2 Copy"]
+
+
+def test_an_observer_sees_the_pass_through_the_documented_methods_only():
+    seen = []
+
+    class Watcher(BackwardObserver):
+        def begin(self, seeds, create_graph):
+            seen.append(("begin", create_graph))
+
+        def recorded(self, f):
+            seen.append(("recorded", type(f).__name__))
+
+        def step(self, f, gys, gxs, grads):
+            seen.append(("step", type(f).__name__))
+
+        def end(self, grads):
+            seen.append(("end", len(grads)))
+
+    x = Variable(np.array(3.0))
+    y = F.square(x)
+    switch = ObserverSwitch(Watcher())
+    switch.on()
+    try:
+        y.backward(create_graph=True)
+    finally:
+        switch.off()
+    F.square(x).backward()
+    assert seen == [("begin", True), ("recorded", "Mul"), ("recorded", "Mul"), ("step", "Square"), ("end", 1)]
 
 
 # --- pictures --------------------------------------------------------------------------------------------------
