@@ -167,13 +167,19 @@ def test_the_page_shows_the_librarys_own_pass(page):
 
     from tinypytorch import core
 
+    from tinypytorch import config
+
     out = run_listing("step29_show_pass.py")
-    assert out == inspect.getsource(core._backprop) + "\n"
+    assert out == inspect.getsource(core._backprop) + "\n" + inspect.getsource(config.backward_mode) + "\n"
     assert '--8<-- "docs/listings/step29_show_pass.py"' in page
-    line = re.search(r"```python\n(with using_config\(.*\):)\n```", page).group(1)
-    assert line in out                                          # the line that makes create_graph work
-    assert "using_config(\"enable_backprop\", create_graph)" in line
-    for helper in ("_output_grad", "_backward_of", "_fitted", "_unshare", "_store"):
+    line = re.search(r"```python\n(with \w+\(create_graph\):)\n```", page).group(1)
+    assert re.search(rf"^ +{re.escape(line)}", inspect.getsource(core._backprop), re.M)   # the pass has it
+    # the line that makes create_graph work switches recording on exactly when create_graph is True
+    for create_graph in (True, False):
+        with config.backward_mode(create_graph):
+            assert config.Config.enable_backprop is create_graph
+            assert config.Config.recording_backward is create_graph
+    for helper in ("_backward_of", "_fitted", "_unshare", "_store"):
         assert helper in out or helper in inspect.getsource(core.Variable.backward), helper
         assert f"- `{helper}`" in page, helper                  # one sentence each on the page
 
