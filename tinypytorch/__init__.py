@@ -7,7 +7,8 @@ the arithmetic operators to `Variable` (`tinypytorch.ops`, the book's `setup_var
 
 from . import ops  # noqa: F401  (attaches the operators to Variable)
 from .config import Config, no_grad, using_config
-from .core import Constant, Function, Variable, as_array, as_variable, grad
+from .autograd import grad
+from .core import Constant, Function, Variable, as_array, as_variable
 
 __all__ = ["Config", "Constant", "Function", "Variable", "as_array", "as_variable", "grad", "no_grad",
            "using_config", "get_dot_graph", "plot_dot_graph"]

@@ -1,18 +1,14 @@
-"""The graph and its backward pass: `Variable`, `Function`, the pass behind `backward`, and `grad`.
+"""The graph and its backward pass: `Variable`, `Function`, and `backprop`, the pass behind `backward`.
 
 A `Variable` holds an ndarray and remembers the `Function` that created it; a `Function` holds its inputs
 and (weakly) its outputs. `Variable.backward` walks that graph from the output back to the inputs, newest
-generation first, and adds up the gradients.
-
-Since Step 29 every gradient is itself a `Variable`, and every `backward` is written with Variables, so
-with `backward(create_graph=True)` the pass records a graph of its own that can be differentiated again;
-`grad` runs the same pass and returns the gradients instead of storing them. The arithmetic that the
-Functions' backwards use lives in `tinypytorch.ops`; here are only the Functions the pass itself needs
-(`SumTo`, `BroadcastTo`, `Cast`, `Copy`).
+generation first, and adds up the gradients. Since Step 29 every gradient is a `Variable` and every
+`backward` is written with Variables, so `backward(create_graph=True)` records a graph of its own that can
+be differentiated again. The arithmetic lives in `tinypytorch.ops`; here are only the Functions the pass
+itself needs (`SumTo`, `BroadcastTo`, `Cast`, `Copy`).
 
 Each name says where it comes from: "From Part 1–2" (the recap of the book's first two parts),
-"Introduced in Step NN" or "Changed in Step NN". A method or property says so only where it differs from
-its class.
+"Introduced in Step NN" or "Changed in Step NN"; a method says so only where it differs from its class.
 """
 
 from __future__ import annotations
@@ -27,7 +23,7 @@ import numpy as np
 from .config import Config, backward_mode
 
 __all__ = [
-    "Variable", "Constant", "Function", "as_array", "as_variable", "grad", "GenerationQueue",
+    "Variable", "Constant", "Function", "as_array", "as_variable", "as_gradient", "backprop", "GenerationQueue",
     "BackwardObserver", "ObserverSwitch", "Copy", "SumTo", "BroadcastTo", "Cast", "sum_to",
     "broadcast_to", "cast",
 ]
@@ -80,16 +76,12 @@ class Variable:
         name: an optional label (a str), shown in graph pictures (Step 25).
 
     Attributes:
-        grad: the gradient accumulated by `backward`, a `Variable` of the same shape and (for a float
-            variable) the same dtype, or None when no gradient has reached this variable. After
-            `cleargrad()` it reads as zeros until a gradient flows in (see Step 29).
+        grad: the gradient `backward` accumulated, a `Variable` of the same shape and (for a float variable)
+            dtype; None before any arrives, zeros after `cleargrad()` (Step 29).
         creator: the `Function` that produced this variable, or None for an input.
         generation: how far from the inputs the variable sits; backward visits newer functions first.
 
-    Arithmetic operators build graph nodes (`tinypytorch.ops` attaches them). A Python number beside a
-    Variable keeps the Variable's type as numpy keeps an array's (`x * 2.0` stays float32 for a float32
-    `x`). An in-place operator such as `x -= lr * x.grad` on an input updates `x.data` under `no_grad()`
-    and otherwise raises a TypeError with the line to write (Step 26).
+    Arithmetic operators build graph nodes (attached by `tinypytorch.ops`, with the in-place rule of Step 26).
 
     From Part 1–2. Changed in Step 25: `name`. Changed in Step 26: in-place operators on
     an input. Changed in Step 29: `grad` is a `Variable`, and `backward(create_graph=True)` records the
@@ -119,12 +111,10 @@ class Variable:
 
     @property
     def data(self):
-        """The numpy array held by this variable (assignable; must stay an ndarray of numbers or None).
+        """The numpy array held by this variable (assignable: an ndarray of numbers, or None).
 
-        Changed in Step 26: the book's update `x.data -= lr * x.grad` works although `x.grad` is a Variable
-        (numpy hands the in-place subtraction to `Variable.__array_ufunc__`, which uses the Variable's
-        values), while assigning a Variable, as in `x.data = x.data - lr * x.grad`, raises a TypeError that
-        shows the line to write instead.
+        Changed in Step 26: the book's update `x.data -= lr * x.grad` works although `x.grad` is a Variable,
+        while assigning a Variable (`x.data = x.data - lr * x.grad`) raises a TypeError with the line to write.
         """
         return self._data
 
@@ -134,10 +124,9 @@ class Variable:
 
     @property
     def name(self):
-        """The label shown in graph pictures: a str, or None for no label (assignable).
+        """The label shown in graph pictures: a str, or None (assignable; anything else is refused at once).
 
-        Introduced in Step 25. Anything but a str or None is refused when it is given, not later in the
-        DOT code.
+        Introduced in Step 25.
         """
         return self._name
 
@@ -147,10 +136,7 @@ class Variable:
 
     @property
     def grad(self):
-        """The accumulated gradient: a `Variable`, zeros after `cleargrad()`, or None if none has arrived.
-
-        Each variable owns its gradient: after `(a + b).backward()`, `a.grad` and `b.grad` are two Variables
-        with two arrays, so scaling one in place leaves the other alone. Assigning checks type and shape.
+        """The accumulated gradient: a `Variable` owned by this variable alone, zeros after `cleargrad()`, or None.
 
         Changed in Step 29: a `Variable` (it was an ndarray), so it can be differentiated again.
         """
@@ -204,13 +190,9 @@ class Variable:
         self._grad = None if data is None else _ClearedGrad(np.zeros(data.shape, data.dtype))
 
     def backward(self, gradient=None, retain_grad: bool = False, create_graph: bool = False):
-        """Backpropagate from this variable: fill `grad` of every variable it depends on.
+        """Backpropagate from this variable (`backprop`), then add each gradient into its variable's `grad`.
 
-        Functions are visited newest generation first (`GenerationQueue`). Gradients reaching a variable
-        more than once are added. Where numpy broadcast an input in the forward pass, its gradient is
-        summed back to the input's shape. Each variable gets a gradient of its own (never one object shared
-        with another variable), and the gradients are stored only once the whole pass has succeeded: a
-        pass that fails changes no `grad`.
+        The gradients are stored only once the whole pass has succeeded: a pass that fails changes no `grad`.
 
         Args:
             gradient: the gradient to start from, dL/dy for this y, as PyTorch's `y.backward(gradient)`: an
@@ -218,9 +200,8 @@ class Variable:
             retain_grad: keep the gradients of intermediate variables too (default: only the inputs' grads
                 survive, which frees memory).
             create_graph: record the backward pass as a graph, so `grad` can be differentiated again
-                (Step 29). When True, `x.grad`'s graph usually refers back to `x`: a reference cycle that
-                only the garbage collector frees, unless `x.cleargrad()` breaks it (Step 34). To get the
-                gradients without storing them, use `tinypytorch.grad`.
+                (Step 29); `x.grad`'s graph then refers back to `x`, a cycle that `x.cleargrad()` breaks
+                (Step 34). To get the gradients without storing them, use `tinypytorch.grad`.
 
         Raises:
             TypeError: for a `gradient` that is not an array, a number or a Variable, flags that are not
@@ -250,12 +231,12 @@ class Variable:
         if gradient is not None:
             hint = ("backward's first argument is the starting gradient, as in PyTorch: give the flags by keyword, "
                     "e.g. backward(retain_grad=True)")
-            seed = _starting_gradient(self, gradient, "backward's gradient", hint)
+            seed = as_gradient(self, gradient, "backward's gradient", hint)
         elif self._grad is None or type(self._grad) is _ClearedGrad:
             seed = Constant(np.ones(self._data.shape, self._data.dtype))  # dy/dy = 1, a Constant: no gradient flows into it
         else:
             seed = self._grad  # a grad set on y before, as the book allows, starts the pass
-        grads = _backprop({self: seed}, create_graph, retain_grad=retain_grad, given=(gradient, self._grad))
+        grads = backprop({self: seed}, create_graph, retain_grad=retain_grad, given=(gradient, self._grad))
         _store(grads, self)
 
 
@@ -310,10 +291,8 @@ class Function:
 
     Calling a Function wraps its inputs (numbers and ndarrays become `Constant`s), runs `forward` on their
     arrays and wraps the results as Variables whose `creator` is this Function. Outputs are held through
-    weak references, so the graph has no reference cycle and is freed as soon as the last output is dropped.
-
-    A Function instance is one node of one graph: call it once. A second call while it holds a graph raises
-    RuntimeError (under `no_grad` nothing is recorded, so reuse is harmless there).
+    weak references, so the graph is freed as soon as the last output is dropped. An instance is one node
+    of one graph: a second call while it holds a graph raises RuntimeError.
 
     Attributes:
         inputs: the input Variables (recorded only when backprop is enabled).
@@ -338,18 +317,22 @@ class Function:
         else:  # one output, the common case: no tuple to build
             outputs = [Variable(ys if isinstance(ys, np.ndarray) else np.asarray(ys))]
         if Config.enable_backprop:
-            self.generation = 0
-            for x in inputs:  # the newest input's generation (a loop: cheaper than max() of a new list)
-                if x.generation > self.generation:
-                    self.generation = x.generation
-            for output in outputs:
-                output.set_creator(self)
-            self.inputs = inputs
-            self.outputs = [weakref.ref(output) for output in outputs]
-            if Config.recording_backward:
-                self.from_backward = True
-                _watcher().recorded(self)
+            self._join_graph(inputs, outputs)
         return outputs if len(outputs) > 1 else outputs[0]
+
+    def _join_graph(self, inputs, outputs):
+        """Remember this call: the inputs, the outputs (weakly) and the generation backward orders by."""
+        self.generation = 0
+        for x in inputs:  # the newest input's generation (a loop: cheaper than max() of a new list)
+            if x.generation > self.generation:
+                self.generation = x.generation
+        for output in outputs:
+            output.set_creator(self)
+        self.inputs = inputs
+        self.outputs = [weakref.ref(output) for output in outputs]
+        if Config.recording_backward:
+            self.from_backward = True
+            _watcher().recorded(self)
 
     def forward(self, *xs):
         """Compute the outputs from input ndarrays."""
@@ -371,12 +354,11 @@ class Function:
 class GenerationQueue:
     """The Functions waiting for their backward: the newest generation comes out first.
 
-    A Function is queued once, however many of its outputs are reached, and Functions of one generation
-    come out in the order they were added. A Function comes out only after every Function of a newer
-    generation, so by then all the uses of its outputs have passed back their gradients (Step 34).
+    A Function is queued once, and Functions of one generation come out in the order they were added. It
+    comes out only after every newer Function, so all the uses of its outputs have passed back their
+    gradients (Step 34). `graph` walks with it too, so a picture's node ids follow the order of the pass.
 
-    Introduced in Step 34 (the book sorts a list; a heap places each Function once). `graph` walks with
-    it too, so a picture's node ids follow the order of the pass.
+    Introduced in Step 34 (the book sorts a list; a heap places each Function once).
     """
 
     def __init__(self):
@@ -462,12 +444,14 @@ class ObserverSwitch:
 # The backward pass
 # ---------------------------------------------------------------------------------------------------------
 
-def _backprop(seeds, create_graph, retain_grad=False, given=()):
+def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False, given=()) -> dict:
     """One backward pass from `seeds` ({output: its starting gradient}); returns {variable: its gradient}.
 
     The result holds the gradients of the graph's inputs and, with `retain_grad`, of every variable on
     the way; each is owned by its variable alone, and none is one of
-    the caller's own objects in `given`. Introduced in Step 29 (the book's `Variable.backward`).
+    the caller's own objects in `given`. `Variable.backward` stores them; `tinypytorch.grad` returns them.
+
+    Introduced in Step 29: the book's `Variable.backward`, with `create_graph`.
     """
     watcher = _watcher()                              # nobody, unless a BackwardTrace watches (Step 34)
     queue = watcher.queue()                           # newest generation first
@@ -482,8 +466,8 @@ def _backprop(seeds, create_graph, retain_grad=False, given=()):
             gys = [take(y(), None) for y in f.outputs]
             gxs = _backward_of(f, gys)
             for x, gx in zip(f.inputs, gxs):
-                if gx is None or isinstance(x, Constant):
-                    continue                          # a constant needs no gradient
+                if gx is None:
+                    continue                          # no gradient for this input (a constant needs none)
                 if gx._data.shape != x._data.shape or gx._data.dtype is not x._data.dtype:
                     gx = _fitted(gx, x, f)            # back to x's shape and dtype: numpy broadcast or promoted
                 grads[x] = gx if x not in grads else grads[x] + gx
@@ -495,7 +479,7 @@ def _backprop(seeds, create_graph, retain_grad=False, given=()):
 
 
 def _backward_of(f, gys):
-    """`f.backward(*gys)` as a tuple with one gradient (a Variable, or None) per input of f; else a clear error."""
+    """`f.backward(*gys)` as a tuple with one gradient per input of f: a Variable, or None (always for a constant)."""
     try:
         gxs = f.backward(*gys)
     except ValueError as error:
@@ -509,7 +493,7 @@ def _backward_of(f, gys):
     for gx in gxs:
         if gx is not None and not isinstance(gx, Variable):
             raise TypeError(_not_variables(f, gxs))
-    return gxs
+    return tuple(None if isinstance(x, Constant) else gx for x, gx in zip(f.inputs, gxs))
 
 
 def _not_variables(f, gxs):
@@ -570,8 +554,14 @@ def _check_flags(**flags):
             raise TypeError(f"{name} must be True or False, got {value!r:.40}")
 
 
-def _starting_gradient(y, gradient, what, hint):
-    """`gradient` as a Variable to start backpropagation from `y` with, or a TypeError/ValueError saying why not."""
+def as_gradient(y: Variable, gradient, what: str = "gradient", hint: str = "") -> Variable:
+    """`gradient` (an ndarray, a number or a Variable of y's shape) as a Variable to start backpropagation from `y`.
+
+    An array is copied, so the caller's array is never stored as a gradient, and takes y's float dtype.
+    A TypeError or ValueError names `what` and says why not (with `hint` when a bool was given).
+
+    Introduced in Step 29 (PyTorch's `y.backward(gradient)`).
+    """
     if isinstance(gradient, Variable):
         start = gradient
     elif isinstance(gradient, (np.ndarray, np.generic)) or type(gradient) in _PYTHON_NUMBERS:
@@ -586,98 +576,6 @@ def _starting_gradient(y, gradient, what, hint):
         raise ValueError(f"{what} has shape {start.shape}, but the output has shape {y.shape}: it is dL/dy, "
                          f"one number for each element of y")
     return start
-
-
-def _variables(obj, what):
-    """`obj`, a Variable or a sequence of them, as a list; a TypeError for anything else."""
-    items = list(obj) if isinstance(obj, (list, tuple)) else [obj]
-    for i, v in enumerate(items):
-        if not isinstance(v, Variable):
-            raise TypeError(f"{what} must be a Variable or a list of Variables; item {i} is {type(v).__name__}")
-        if v.data is None:
-            raise ValueError(f"{what}[{i}] holds no data")
-    return items
-
-
-def _grad_seeds(outputs, grad_outputs):
-    """{output: its starting gradient} for `grad`: ones, or the `grad_outputs` entry checked."""
-    if not outputs:
-        raise ValueError("grad() needs at least one output to differentiate")
-    if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    elif not isinstance(grad_outputs, (list, tuple)):
-        grad_outputs = [grad_outputs]
-    if len(grad_outputs) != len(outputs):
-        raise ValueError(f"grad_outputs has {len(grad_outputs)} entries for {len(outputs)} outputs")
-    seeds = {}
-    for i, (y, g) in enumerate(zip(outputs, grad_outputs)):
-        if y in seeds:
-            raise ValueError(f"outputs[{i}] is listed twice; list each output once")
-        hint = "grad's third argument is grad_outputs, as in PyTorch: give create_graph by keyword"
-        seeds[y] = Constant(np.ones_like(y.data)) if g is None else \
-            _starting_gradient(y, g, f"grad_outputs[{i}]", hint)
-    return seeds
-
-
-def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_unused: bool = False):
-    """The gradients of `outputs` with respect to `inputs`, returned rather than stored: no `grad` changes.
-
-    The functional form of `Variable.backward`, as PyTorch's `torch.autograd.grad`. It runs the same pass,
-    but leaves every `.grad` as it was, so a higher derivative needs no `cleargrad()` between the orders:
-    with `create_graph=True` the gradient is a graph of its own, and `grad` differentiates it again.
-
-    Args:
-        outputs: the Variable to differentiate, or a list of them (the gradient is then that of the sum
-            of `grad_output * output` over all of them).
-        inputs: the Variable to differentiate with respect to, or a list of them.
-        grad_outputs: the starting gradient of each output (an ndarray, a number or a Variable of its
-            shape, as `backward`'s `gradient`), a list for a list of outputs; None for ones.
-        create_graph: record the pass, so that the gradients can be differentiated again.
-        allow_unused: give None for an input the outputs do not depend on, instead of raising.
-
-    Returns:
-        A tuple with one gradient per input, a `Variable` of its shape (None for an unused input when
-        `allow_unused`).
-
-    Raises:
-        TypeError: for outputs or inputs that are not Variables, or a bad `grad_outputs` entry.
-        ValueError: no outputs, an input the outputs do not depend on (unless `allow_unused`; an output
-            computed under `no_grad` has no graph, so no input is used), or a `grad_outputs` entry of the
-            wrong shape or count.
-
-    Introduced in Step 29 (the gradient as a graph, differentiated with `create_graph=True`).
-
-    Examples:
-        >>> import numpy as np
-        >>> from tinypytorch import Variable, grad
-        >>> x = Variable(np.array(2.0))
-        >>> y = x ** 4 - 2 * x ** 2
-        >>> gx, = grad(y, x, create_graph=True)    # f'(x) = 4x³ - 4x
-        >>> gx
-        variable(24.0)
-        >>> ggx, = grad(gx, x)                    # f''(x) = 12x² - 4, with no cleargrad()
-        >>> ggx
-        variable(44.0)
-        >>> x.grad is None
-        True
-    """
-    _check_flags(create_graph=create_graph, allow_unused=allow_unused)
-    outputs, inputs = _variables(outputs, "outputs"), _variables(inputs, "inputs")
-    seeds = _grad_seeds(outputs, grad_outputs)
-    grads = _backprop(seeds, create_graph, retain_grad=any(x.creator is not None for x in inputs),
-                      given=grad_outputs if isinstance(grad_outputs, (list, tuple)) else (grad_outputs,))
-    unused = [i for i, x in enumerate(inputs) if x not in grads]
-    if unused and not allow_unused:
-        raise ValueError(_unused_message(unused[0], outputs))
-    return tuple(grads.get(x) for x in inputs)
-
-
-def _unused_message(i, outputs):
-    unrecorded = [j for j, y in enumerate(outputs) if y.creator is None]
-    why = (f"; outputs[{unrecorded[0]}] was computed by no Function (under no_grad()?), so there is no graph "
-           f"behind it" if unrecorded else "")
-    return (f"inputs[{i}] is not used in the graph of the outputs, so it has no gradient{why}. As in PyTorch, "
-            f"pass allow_unused=True to get None for such an input")
 
 
 # ---------------------------------------------------------------------------------------------------------

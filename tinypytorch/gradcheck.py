@@ -109,6 +109,21 @@ def _directional_derivative(f, directions):
     return derivative
 
 
+def _compare(analytic, numerical, where, i, rtol, atol):
+    """Raise a GradientCheckError naming the worst element where `analytic` and `numerical` disagree."""
+    a, n = analytic, numerical
+    if a.shape != n.shape:
+        raise GradientCheckError(f"{where}, input {i}: analytic gradient has shape {a.shape}, "
+                                 f"the input has shape {n.shape}")
+    err = np.abs(a - n) - (atol + rtol * np.abs(n))
+    if np.any(err > 0) or not np.all(np.isfinite(a)):
+        worst = np.unravel_index(np.argmax(np.where(np.isfinite(err), err, np.inf)), err.shape)
+        raise GradientCheckError(
+            f"gradient_check failed at {where} for input {i} (shape {n.shape}): worst element "
+            f"{tuple(int(w) for w in worst)}: analytic {float(a[worst]):.10g}, numerical {float(n[worst]):.10g}, "
+            f"abs error {abs(a[worst] - n[worst]):.3g} > atol {atol} + rtol {rtol} * |numerical|")
+
+
 def gradient_check(f: Callable, *inputs, order: int = 1, rtol: float = 1e-4, atol: float = 1e-6,
                    eps: float = 1e-6, seed: int = 0) -> bool:
     """Check the derivatives of `f` at `inputs` against central differences, up to `order`.
@@ -159,16 +174,7 @@ def gradient_check(f: Callable, *inputs, order: int = 1, rtol: float = 1e-4, ato
         analytic = _analytic_grad(current, arrays)
         numerical = numerical_grad(current, *arrays, eps=eps)
         for i, (a, n) in enumerate(zip(analytic, numerical)):
-            if a.shape != n.shape:
-                raise GradientCheckError(f"order {k}, input {i}: analytic gradient has shape {a.shape}, "
-                                         f"the input has shape {n.shape}")
-            err = np.abs(a - n) - (atol + rtol * np.abs(n))
-            if np.any(err > 0) or not np.all(np.isfinite(a)):
-                worst = np.unravel_index(np.argmax(np.where(np.isfinite(err), err, np.inf)), err.shape)
-                raise GradientCheckError(
-                    f"gradient_check failed at order {k} for input {i} (shape {n.shape}): worst element "
-                    f"{tuple(int(w) for w in worst)}: analytic {float(a[worst]):.10g}, numerical {float(n[worst]):.10g}, "
-                    f"abs error {abs(a[worst] - n[worst]):.3g} > atol {atol} + rtol {rtol} * |numerical|")
+            _compare(a, n, f"order {k}", i, rtol, atol)
         if k < order:
             directions = [rng.standard_normal(a.shape) for a in arrays]
             current = _directional_derivative(current, directions)

@@ -182,13 +182,7 @@ def _dot_text(walk, verbose, values, mark_backward, max_nodes=None, trace=None, 
     numbers = _step_numbers(trace)
     lines = [_HEADER]
     for i, node in enumerate(walk.nodes[:shown]):
-        if isinstance(node, Variable):
-            grad_node = mark_backward and node.creator is not None and node.creator.from_backward
-            style = _GRAD_VAR if grad_node else _VAR
-            label = _var_label(node, verbose, values)
-        else:
-            style = _GRAD_FUNC if mark_backward and node.from_backward else _FUNC
-            label = _func_label(node, numbers, generations)
+        label, style = _node_look(node, verbose, values, mark_backward, numbers, generations)
         lines.append(f"{i} [label={_quote(label)}, {style}]\n")
     for src, dst, dashed in walk.edges:
         if src < shown and dst < shown:
@@ -198,6 +192,15 @@ def _dot_text(walk, verbose, values, mark_backward, max_nodes=None, trace=None, 
         lines.append(f"label={_quote(caption)}\n")
     lines.append("}\n")
     return "".join(lines)
+
+
+def _node_look(node, verbose, values, mark_backward, numbers, generations):
+    """A node's label and style: a variable or a function, drawn paler and dashed if the backward pass made it."""
+    if isinstance(node, Variable):
+        made_by_backward = mark_backward and node.creator is not None and node.creator.from_backward
+        return _var_label(node, verbose, values), (_GRAD_VAR if made_by_backward else _VAR)
+    made_by_backward = mark_backward and node.from_backward
+    return _func_label(node, numbers, generations), (_GRAD_FUNC if made_by_backward else _FUNC)
 
 
 def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,

@@ -241,16 +241,21 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     `x.data -= lr * x.grad` reads the Variable's values; any other numpy function on a Variable is
     refused with a pointer to `tinypytorch.functions`.
     """
-    out = kwargs.get("out")
-    if method == "__call__" and ufunc in _NUMPY_OPERATORS:
-        if out is None and not kwargs:
+    if method == "__call__" and not kwargs:
+        if ufunc in _NUMPY_OPERATORS:
             return _NUMPY_OPERATORS[ufunc](*inputs)
-        if out is not None and not any(isinstance(o, Variable) for o in out):
-            return ufunc(*[v.data if isinstance(v, Variable) else v for v in inputs], **kwargs)
-    if method == "__call__" and ufunc is np.power and out is None and not kwargs:
-        base, exponent = inputs
-        return rpow(exponent, base) if isinstance(exponent, Variable) else pow(base, exponent)
+        if ufunc is np.power:
+            base, exponent = inputs
+            return rpow(exponent, base) if isinstance(exponent, Variable) else pow(base, exponent)
+    if method == "__call__" and ufunc in _NUMPY_OPERATORS and _writes_into_arrays(kwargs):
+        return ufunc(*[v.data if isinstance(v, Variable) else v for v in inputs], **kwargs)
     raise TypeError(_refusal(ufunc, method))
+
+
+def _writes_into_arrays(kwargs):
+    """True for `out=` plain arrays, as in `x.data -= lr * x.grad`: numpy's in-place update of an ndarray."""
+    out = kwargs.get("out")
+    return bool(out) and not any(isinstance(o, Variable) for o in out)
 
 
 def _refusal(ufunc, method):
