@@ -4,5 +4,5 @@ import inspect
 
 from tinypytorch import config, core
 
-print(inspect.getsource(core._backprop))
+print(inspect.getsource(core.backprop))
 print(inspect.getsource(config.backward_mode))

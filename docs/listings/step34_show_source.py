@@ -5,8 +5,8 @@ import inspect
 from tinypytorch import core
 
 print(inspect.getsource(core.GenerationQueue))
-print("# the lines of the backward pass (core._backprop) that use it:")
-for line in inspect.getsource(core._backprop).splitlines():
+print("# the lines of the backward pass (core.backprop) that use it:")
+for line in inspect.getsource(core.backprop).splitlines():
     if "queue" in line:
         print(line)
 # --8<-- [end:queue]

@@ -170,10 +170,10 @@ def test_the_page_shows_the_librarys_own_pass(page):
     from tinypytorch import config
 
     out = run_listing("step29_show_pass.py")
-    assert out == inspect.getsource(core._backprop) + "\n" + inspect.getsource(config.backward_mode) + "\n"
+    assert out == inspect.getsource(core.backprop) + "\n" + inspect.getsource(config.backward_mode) + "\n"
     assert '--8<-- "docs/listings/step29_show_pass.py"' in page
     line = re.search(r"loop, `(with \w+\(create_graph\):)`", page).group(1)
-    assert re.search(rf"^ +{re.escape(line)}", inspect.getsource(core._backprop), re.M)   # the pass has it
+    assert re.search(rf"^ +{re.escape(line)}", inspect.getsource(core.backprop), re.M)   # the pass has it
     # the line that makes create_graph work switches recording on exactly when create_graph is True
     for create_graph in (True, False):
         with config.backward_mode(create_graph):

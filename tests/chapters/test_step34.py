@@ -39,7 +39,7 @@ def top_level_and_nested_imports(path: Path) -> tuple[str, str]:
 def test_module_layout_listing_agrees_with_the_source():
     out = run_listing("step34_module_layout.py")
     init_top, init_nested = top_level_and_nested_imports(PKG / "__init__.py")
-    for module in ("config", "core"):
+    for module in ("autograd", "config", "core"):
         names = re.search(rf"^from \.{module} import (.+)$", init_top, re.M).group(1)
         assert f"tinypytorch:" in out and f"    -> {module} ({names})\n" in out
     assert re.search(r"^from \. import ops\b", init_top, re.M) and "    -> ops\n" in out   # attaches the operators
@@ -55,7 +55,7 @@ def test_module_layout_listing_agrees_with_the_source():
     assert re.search(rf"^core:\n    -> config \({re.escape(names)}\)\n    -> numpy\n(?!    )", out, re.M)
 
     # each working module's package imports, read with regular expressions
-    expected = {"functions": ["core"], "gradcheck": ["core"], "graph": ["core"], "ops": ["config", "core"],
+    expected = {"autograd": ["core"], "functions": ["core"], "gradcheck": ["core"], "graph": ["core"], "ops": ["config", "core"],
                 "render": ["core", "graph"], "trace": ["core", "graph"]}
     for module, targets in expected.items():
         top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
@@ -74,7 +74,7 @@ def test_module_layout_listing_agrees_with_the_source():
     graph_top, graph_nested = top_level_and_nested_imports(PKG / "graph.py")
     assert "graphviz" not in graph_top + graph_nested + render_top + render_nested   # dot runs as a program
     # numpy is the only third-party package imported, and only at load time
-    modules = {"config", "core", "ops", "functions", "graph", "gradcheck", "render", "trace"}
+    modules = {"autograd", "config", "core", "ops", "functions", "graph", "gradcheck", "render", "trace"}
     third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - modules
     assert third_party == {"numpy"} and "-> numpy   [lazy]" not in out
 
@@ -96,10 +96,10 @@ def test_engineering_detail_lives_in_the_api_docs_and_benchmarks():
     assert "- Overview: api/index.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 
-def test_import_tinypytorch_loads_config_core_and_ops_only():
+def test_import_tinypytorch_loads_config_core_ops_and_autograd_only():
     out = run_listing("step34_import_cost.py")
-    assert ("import tinypytorch            loads tinypytorch, tinypytorch.config, tinypytorch.core, "
-            "tinypytorch.ops\n") in out
+    assert ("import tinypytorch            loads tinypytorch, tinypytorch.autograd, tinypytorch.config, "
+            "tinypytorch.core, tinypytorch.ops\n") in out
     assert "import tinypytorch.functions  loads tinypytorch.functions\n" in out
     assert "tinypytorch.get_dot_graph     loads tinypytorch.graph\n" in out
     assert "matplotlib or graphviz loaded: no" in out
