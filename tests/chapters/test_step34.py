@@ -127,7 +127,7 @@ def test_the_collector_runs_during_backward_and_finds_nothing():
     assert collections > 0 and examined > 0
     assert re.search(r"^objects they freed: +0$", out, re.M)
     on, off = (float(t) for t in re.findall(r"^CPU time, collector [a-z ]+: +(\d+\.\d) ms$", out, re.M))
-    assert on > 0 and off > 0 and re.search(rf"^ratio: {on / off:.2f}$|^ratio: \d+\.\d\d$", out, re.M)
+    assert on > 0 and off > 0 and re.search(r"^ratio: \d+\.\d\d$", out, re.M)
     # the library itself: a pass changes neither the switch nor the thresholds of the collector
     import gc
 
