@@ -7,7 +7,8 @@ argument list (never through a shell), the DOT text on its standard input, the f
 file's extension, and a time limit after which it is stopped. The picture is written whole or not at all.
 
 - `plot_dot_graph(y, to_file="graph.png")`, the book's function, is the way to draw to a file;
-- `Graph(y)` shows itself in Jupyter, and so does `Graph.from_source(text)` for DOT written by hand.
+- `Graph(y)` shows itself in Jupyter, and so does `Graph.from_source(text)` for DOT written by hand;
+- `draw(text, "svg")` turns DOT text into picture bytes, for a program that stores or serves them itself.
 
 Nothing heavy is imported: the standard library runs the program.
 
@@ -31,7 +32,7 @@ from .core import Variable
 from .graph import get_dot_graph, graph_stats
 
 __all__ = [
-    "plot_dot_graph", "Graph", "find_dot", "GraphvizNotFoundError", "GraphvizRenderError",
+    "plot_dot_graph", "Graph", "draw", "find_dot", "GraphvizNotFoundError", "GraphvizRenderError",
     "GraphvizTimeoutError", "LargeGraphWarning", "FORMATS", "TIMEOUT", "LARGE_GRAPH",
 ]
 
@@ -50,6 +51,7 @@ in under a second, 1,856 in about 12 s, and the 5,158 of tanh's 8th derivative i
 Introduced in Step 32."""
 
 _TEXT_FORMATS = ("dot", "gv")
+_PICTURE_FORMATS = tuple(f for f in FORMATS if f not in _TEXT_FORMATS)
 
 _NOT_FOUND = """\
 No Graphviz `dot` program was found, so the graph cannot be drawn. Get one either way:
@@ -141,11 +143,19 @@ def _is_pure(exe):
     return os.path.basename(exe).lower().startswith("graphviz-pure")
 
 
-def _run_dot(exe, source, fmt, timeout, target):
-    """Draw DOT `source` as `fmt` with the program `exe` and return the bytes: the one place a program runs.
+def _render(source, fmt, timeout, what, n_nodes=None):
+    """Draw DOT `source` as `fmt` bytes with the `dot` found: the one place a program runs.
 
-    `target` names what is being drawn in error messages (the user's file, never a temporary one).
+    `what` names the drawing in messages (the user's file, never a temporary one). A drawing of more than
+    `LARGE_GRAPH` nodes (`n_nodes`, when known) warns first if graphviz-pure is the program.
     """
+    exe = find_dot()
+    if n_nodes is not None and n_nodes > LARGE_GRAPH and _is_pure(exe):
+        limit = "no time limit" if timeout is None else f"it is stopped after {timeout:g} s"
+        warnings.warn(LargeGraphWarning(
+            f"drawing {what} ({n_nodes:,} nodes) with graphviz-pure, which lays out large graphs "
+            f"slowly, may take minutes ({limit}; see timeout=). A system Graphviz draws it much faster "
+            f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=4)
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
                               timeout=timeout)
@@ -155,7 +165,7 @@ def _run_dot(exe, source, fmt, timeout, target):
         if _is_pure(exe):
             ways.append(f"install a system Graphviz, which lays out large graphs much faster ({_SYSTEM_GRAPHVIZ})")
         raise GraphvizTimeoutError(
-            f"drawing {target} took longer than timeout={timeout:g} s, so `dot` ({exe}) was stopped and "
+            f"drawing {what} took longer than timeout={timeout:g} s, so `dot` ({exe}) was stopped and "
             f"nothing was written. To draw it, {', '.join(ways[:-1])} or {ways[-1]}.") from None
     except OSError as exc:  # found a moment ago, but it cannot be started (removed, not executable)
         raise GraphvizNotFoundError(f"`dot` ({exe}) could not be started: {exc.strerror}.\n{_NOT_FOUND}") from None
@@ -165,8 +175,47 @@ def _run_dot(exe, source, fmt, timeout, target):
         if "not recognized" in stderr:
             hint = (f"\nThis `dot` ({exe}) cannot write {fmt}: save as .svg or .png instead, "
                     f"or install a system Graphviz ({_SYSTEM_GRAPHVIZ}).")
-        raise GraphvizRenderError(f"`dot` could not draw {target} as {fmt}: {stderr}{hint}")
+        raise GraphvizRenderError(f"`dot` could not draw {what} as {fmt}: {stderr}{hint}")
     return done.stdout
+
+
+def draw(dot_source: str, fmt: str = "svg", *, timeout: float | None = TIMEOUT) -> bytes:
+    """Turn DOT text into a picture, returned as bytes: SVG by default, or PNG.
+
+    The drawing is done the one way this module draws (see its description): the `dot` of `find_dot`,
+    the text on its standard input, stopped after `timeout` seconds. Nothing is written to disk; to draw a
+    computational graph to a file use `plot_dot_graph`.
+
+    Introduced in Step 25.
+
+    Args:
+        dot_source: DOT text, e.g. from `get_dot_graph(y)`.
+        fmt: `"svg"` or `"png"`; a system Graphviz also writes `"pdf"` and `"jpg"`.
+        timeout: seconds `dot` may run before it is stopped (`None`: no limit).
+
+    Returns:
+        The picture's bytes (SVG is UTF-8 text).
+
+    Raises:
+        TypeError: `dot_source` is not a str.
+        ValueError: a format that is not a picture, or a bad `timeout`; raised before `dot` runs.
+        GraphvizNotFoundError: no `dot` program; the message says how to get one.
+        GraphvizRenderError: `dot` could not draw the text (a syntax error) or this format.
+        GraphvizTimeoutError: `dot` took longer than `timeout`; it was stopped.
+
+    Examples:
+        >>> svg = draw("digraph g { x -> y }")
+        >>> svg.startswith(b"<?xml")
+        True
+        >>> draw("digraph g { x -> y }", "png")[1:4]
+        b'PNG'
+    """
+    if not isinstance(dot_source, str):
+        raise TypeError(f"dot_source must be DOT text (a str), got {type(dot_source).__name__}")
+    picture = fmt.lower() if isinstance(fmt, str) else fmt
+    if picture not in _PICTURE_FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(map(repr, _PICTURE_FORMATS))}, got {fmt!r}")
+    return _render(dot_source, "jpeg" if picture == "jpg" else picture, _checked_timeout(timeout), "the graph")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -310,18 +359,11 @@ class Graph:
     def __str__(self):
         return self.source
 
-    def _draw(self, fmt, target):
-        """The picture as `fmt` bytes, warning first when a large graph meets the slow renderer."""
+    def _picture(self, fmt, what):
+        """The picture as `fmt` bytes; `what` names it in messages (the user's file, or "the graph")."""
         if fmt in _TEXT_FORMATS:
             return self.source.encode("utf-8")
-        exe = find_dot()
-        if self._n_nodes is not None and self._n_nodes > LARGE_GRAPH and _is_pure(exe):
-            limit = "no time limit" if self.timeout is None else f"it is stopped after {self.timeout:g} s"
-            warnings.warn(LargeGraphWarning(
-                f"drawing {target} ({self._n_nodes:,} nodes) with graphviz-pure, which lays out large graphs "
-                f"slowly, may take minutes ({limit}; see timeout=). A system Graphviz draws it much faster "
-                f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=3)
-        data = _run_dot(exe, self.source, fmt, self.timeout, target)
+        data = _render(self.source, fmt, self.timeout, what, self._n_nodes)
         if fmt == "svg":
             self._svg = data.decode("utf-8")
         return data
@@ -329,7 +371,7 @@ class Graph:
     def _repr_svg_(self) -> str:
         """Jupyter's hook: the graph as SVG text, drawn once and cached."""
         if self._svg is None:
-            self._draw("svg", "the graph")
+            self._picture("svg", "the graph")
         return self._svg
 
 
@@ -392,5 +434,5 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
     _check_folder(to_file)
     graph = Graph(output, verbose, values=values, mark_backward=mark_backward, max_nodes=max_nodes,
                   timeout=timeout)
-    _write_atomic(to_file, graph._draw(fmt, repr(os.fsdecode(to_file))))
+    _write_atomic(to_file, graph._picture(fmt, repr(os.fsdecode(to_file))))
     return graph

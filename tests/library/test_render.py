@@ -230,6 +230,33 @@ def test_timeout_none_waits(tmp_path, dot):
     assert (tmp_path / "g.svg").read_bytes().startswith(SVG_HEAD)
 
 
+def test_draw_turns_dot_text_into_picture_bytes(dot, spawned):
+    text = get_dot_graph(goldstein_z())
+    svg = render.draw(text)
+    assert svg.startswith(SVG_HEAD) and svg.decode("utf-8") == Graph(goldstein_z())._repr_svg_()
+    assert render.draw(text, "png").startswith(PNG_HEAD) and render.draw(text, "PNG").startswith(PNG_HEAD)
+    assert [proc.args for proc in spawned] == [[dot, "-Tsvg"], [dot, "-Tsvg"], [dot, "-Tpng"], [dot, "-Tpng"]]
+
+
+@pytest.mark.parametrize("args, error, needle", [
+    ((b"digraph g {}",), TypeError, "dot_source must be DOT text"),
+    (("digraph g {}", "dot"), ValueError, "fmt must be one of 'svg', 'png'"),
+    (("digraph g {}", "gif"), ValueError, "got 'gif'"),
+    (("digraph g {}", None), ValueError, "got None"),
+])
+def test_draw_refuses_bad_arguments_before_running_dot(spawned, args, error, needle):
+    with pytest.raises(error, match=needle):
+        render.draw(*args)
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        render.draw("digraph g {}", timeout=0)
+    assert spawned == []
+
+
+def test_draw_reports_a_dot_syntax_error(dot):
+    with pytest.raises(GraphvizRenderError, match="could not draw the graph as svg"):
+        render.draw("digraph g { x -> }")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Large graphs: a warning before drawing with graphviz-pure, and max_nodes
 # ---------------------------------------------------------------------------------------------------------
