@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import numbers
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,8 @@ import numpy as np
 
 from .core import Constant, Function, Variable, _switches
 
-__all__ = ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "BackwardTrace", "BackwardPass",
-           "BackwardStep"]
+__all__ = ["get_dot_graph", "graph_stats", "get_dot_graph_and_stats", "GraphStats", "node_ids", "BackwardTrace",
+           "BackwardPass", "BackwardStep"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles. Fills are light with black text, edges mid-grey and the background transparent, so a picture
@@ -135,7 +136,13 @@ def _short(data):
 
 
 def _quote(text):
-    """`text` as a DOT string literal (backslashes and quotes escaped, newlines as DOT line breaks)."""
+    """`text` as a DOT string literal (backslashes and quotes escaped, newlines as DOT line breaks).
+
+    Every label passes through here, so this is where a NUL character, which DOT cannot carry, is refused.
+    """
+    if "\0" in text:
+        raise ValueError(f"a graph label cannot hold a NUL character (\\x00), found in {text!r}; "
+                         f"rename the Variable")
     text = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + text.replace("\r\n", "\n").replace("\n", "\\n") + '"'
 
@@ -286,9 +293,17 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
         1 [label="#1 Add\\ngen 0", color=lightblue, style=filled, shape=box]
     """
     outputs = _as_outputs(output)
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+    return _dot_text(_Walk(outputs), verbose, values, mark_backward, _checked_max_nodes(max_nodes), trace,
+                     generations)
+
+
+def _checked_max_nodes(max_nodes):
+    """`max_nodes` as an int (None: every node); a whole number of any kind, numpy's too, but not a bool."""
+    if max_nodes is None:
+        return None
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive whole number (or None for every node), got {max_nodes!r}")
-    return _dot_text(_Walk(outputs), verbose, values, mark_backward, max_nodes, trace, generations)
+    return int(max_nodes)
 
 
 def node_ids(output: Variable | Sequence[Variable]) -> dict:
@@ -388,7 +403,33 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
         (1, 3, 5, 1, 3)
     """
     outputs = _as_outputs(output)
+    return _stats(_Walk(outputs), outputs)
+
+
+def get_dot_graph_and_stats(output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
+                            mark_backward: bool = True, max_nodes: int | None = None) -> tuple[str, GraphStats]:
+    """`get_dot_graph(output, ...)` and `graph_stats(output)` from one walk of the graph.
+
+    A program that draws a graph and says what it holds needs both (`tinypytorch.render.Graph` does);
+    the arguments are those of `get_dot_graph`, and the stats count the whole graph, also the nodes that
+    `max_nodes` leaves out of the text.
+
+    Introduced in Step 25.
+
+    Examples:
+        >>> import numpy as np
+        >>> from tinypytorch import Variable
+        >>> x = Variable(np.array(2.0), name="x")
+        >>> text, stats = get_dot_graph_and_stats(x * x + 1, max_nodes=2)
+        >>> text.count("[label="), stats.n_functions, stats.n_variables
+        (2, 2, 4)
+    """
+    outputs = _as_outputs(output)
     walk = _Walk(outputs)
+    return _dot_text(walk, verbose, values, mark_backward, _checked_max_nodes(max_nodes)), _stats(walk, outputs)
+
+
+def _stats(walk, outputs):
     funcs = walk.functions()
     variables = walk.variables()
     return GraphStats(
