@@ -145,19 +145,24 @@ def _is_pure(exe):
     return os.path.basename(exe).lower().startswith("graphviz-pure")
 
 
-def _render(source, fmt, timeout, what, n_nodes=None):
-    """Draw DOT `source` as `fmt` bytes with the `dot` found: the one place a program runs.
-
-    `what` names the drawing in messages (the user's file, never a temporary one). A drawing of more than
-    `LARGE_GRAPH` nodes (`n_nodes`, when known) warns first if graphviz-pure is the program.
-    """
-    exe = find_dot()
+def _warn_if_slow(exe, n_nodes, timeout, what):
+    """Warn, at the caller's line, before graphviz-pure lays out more than `LARGE_GRAPH` nodes."""
     if n_nodes is not None and n_nodes > LARGE_GRAPH and _is_pure(exe):
         limit = "no time limit" if timeout is None else f"it is stopped after {timeout:g} s"
         warnings.warn(LargeGraphWarning(
             f"drawing {what} ({n_nodes:,} nodes) with graphviz-pure, which lays out large graphs "
             f"slowly, may take minutes ({limit}; see timeout=). A system Graphviz draws it much faster "
-            f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=4)
+            f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=5)
+
+
+def _render(source, fmt, timeout, what, n_nodes=None):
+    """Draw DOT `source` as `fmt` bytes with the `dot` found: the one place a program runs.
+
+    `what` names the drawing in messages (the user's file, never a temporary one); `n_nodes`, when
+    known, is how many nodes it has.
+    """
+    exe = find_dot()
+    _warn_if_slow(exe, n_nodes, timeout, what)
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
                               timeout=timeout)
