@@ -226,7 +226,7 @@ def draw(dot_source: str, fmt: str = "svg", *, timeout: float | None = TIMEOUT) 
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Checking the caller's arguments (before anything is walked, run or written)
+# Checking the caller's arguments and the destination (before anything is drawn or written)
 # ---------------------------------------------------------------------------------------------------------
 
 def _refuse_str_as_verbose(verbose):
@@ -265,7 +265,7 @@ def _checked_file_name(to_file):
         raise ValueError(f"to_file {name!r} holds a NUL character (\\x00), which no file name can")
     base = os.path.basename(name)
     ext = os.path.splitext(base)[1].lower().lstrip(".")
-    if not ext and base[1:].lower() in FORMATS and base.startswith("."):
+    if not ext and base.startswith(".") and base[1:].lower() in FORMATS:
         raise ValueError(f"cannot write {name!r}: it is an extension with no name before it; "
                          f"write e.g. to_file='graph{base}'")
     if ext not in FORMATS:
