@@ -1,4 +1,4 @@
-"""Derivatives of orders 1–3 of every operator and function against closed forms (issue 9).
+"""Derivatives of orders 1–3 of every operator and function against closed forms.
 
 The reference is calculus written down by hand and evaluated with numpy in float64, independent of
 `backward`. The inputs include the points where formulas break: exactly 0 and ±1 (x ** c at 0, log at 1,
@@ -22,6 +22,14 @@ from tinypytorch import Variable, grad
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 LN2 = math.log(2.0)
+
+
+def test_sin_at_pi_over_4():
+    x = Variable(np.array(np.pi / 4))
+    y = F.sin(x)
+    y.backward()
+    assert y.data == pytest.approx(math.sqrt(2) / 2, abs=1e-15)
+    assert x.grad.data == pytest.approx(math.sqrt(2) / 2, abs=1e-15)
 
 
 def tanh_derivatives():
