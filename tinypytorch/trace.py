@@ -131,10 +131,13 @@ class _LeaveBlock:
 
 
 class _ExitMethod:
-    """`BackwardTrace.__exit__`: a new `_LeaveBlock` each time it is looked up."""
+    """`BackwardTrace.__exit__`: a new `_LeaveBlock` each time it is looked up on a trace."""
 
     def __get__(self, trace, owner=None):
         return self if trace is None else _LeaveBlock(trace)
+
+    def __call__(self, trace, *exc_info):  # looked up on the class, as contextlib.ExitStack does
+        trace._switch_off()
 
 
 class BackwardTrace(BackwardObserver):
