@@ -24,14 +24,6 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=N
 LN2 = math.log(2.0)
 
 
-def test_sin_at_pi_over_4():
-    x = Variable(np.array(np.pi / 4))
-    y = F.sin(x)
-    y.backward()
-    assert y.data == pytest.approx(math.sqrt(2) / 2, abs=1e-15)
-    assert x.grad.data == pytest.approx(math.sqrt(2) / 2, abs=1e-15)
-
-
 def tanh_derivatives():
     def d(x, k):
         t = np.tanh(x)
