@@ -2,11 +2,14 @@
 test_backward.py): the switches a pass or a block could touch, a gate inside a pass, a thread runner.
 
 The threads meet at events, never at sleeps, and every wait has a bound, so the tests neither flake nor
-hang. The `restored` fixture (conftest.py) checks that a test leaves the switches as it found them.
+hang. The `restored` fixture checks that a test leaves the switches as it found them; a test module
+imports it (a conftest.py here would shadow the `conftest` module that tests/site imports by name).
 """
 
 import gc
 import threading
+
+import pytest
 
 from tinypytorch import Config, Function
 
@@ -23,6 +26,16 @@ def put_back(before):
     Config.enable_backprop, Config.recording_backward = before[0], before[1]
     gc.enable() if before[2] else gc.disable()
     gc.set_threshold(*before[3])
+
+
+@pytest.fixture
+def restored():
+    """The switches as they were before the test, checked and put back after it."""
+    before = switches()
+    yield before
+    after = switches()
+    put_back(before)
+    assert after == before
 
 
 class Gate(Function):

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import tinypytorch.functions as F
-from switches import WAIT, Gate, in_thread
+from switches import WAIT, Gate, in_thread, restored  # noqa: F401 (restored: a fixture)
 from tinypytorch import Function, Variable, grad
 
 

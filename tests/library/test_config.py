@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import tinypytorch.functions as F
-from switches import WAIT, in_thread, put_back, switches
+from switches import WAIT, in_thread, put_back, restored, switches  # noqa: F401 (restored: a fixture)
 from tinypytorch import Config, Variable, no_grad, using_config
 
 
