@@ -17,6 +17,7 @@ Introduced in Step 25.
 
 from __future__ import annotations
 
+import numbers
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ import numpy as np
 
 from .core import Constant, GenerationQueue, Variable
 
-__all__ = ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "short_text"]
+__all__ = ["get_dot_graph", "graph_stats", "get_dot_graph_and_stats", "GraphStats", "node_ids", "short_text"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Styles. Fills are light with black text, edges mid-grey and the background transparent, so a picture
@@ -134,27 +135,31 @@ def short_text(data) -> str:
 
 
 def _quote(text):
-    """`text` as a DOT string literal (backslashes and quotes escaped, newlines as DOT line breaks)."""
+    """`text` as a DOT string literal (backslashes and quotes escaped, newlines as DOT line breaks).
+
+    A name never holds the one character DOT cannot carry, NUL: `Variable.name` refuses it when given.
+    """
     text = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + text.replace("\r\n", "\n").replace("\n", "\\n") + '"'
 
 
 def _var_label(v, verbose, values):
+    """`x`, `x: (2, 3) float64` with `verbose`, plus `data: …` and `grad: …` lines with `values`; a constant's value."""
     data = v.data
     if isinstance(v, Constant):
         value = "" if data is None else short_text(data)
         return value if v.name is None else f"{v.name}: {value}"
-    label = "" if v.name is None else v.name
+    parts = [] if v.name is None else [v.name]
     if verbose and data is not None:
-        label += (": " if v.name is not None else "") + f"{data.shape} {data.dtype}"
+        parts.append(f"{data.shape} {data.dtype}")
+    label = ": ".join(parts)
     if values and data is not None:
-        lines = [label] if label else []
-        lines.append(f"data: {short_text(data)}")
-        grad = v.grad
-        if grad is not None and grad.data is not None:
-            lines.append(f"grad: {short_text(grad.data)}")
-        label = "\n".join(lines)
+        label = "\n".join([label] * bool(label) + [f"data: {short_text(data)}"] + _grad_line(v.grad))
     return label
+
+
+def _grad_line(grad):
+    return [] if grad is None or grad.data is None else [f"grad: {short_text(grad.data)}"]
 
 
 def _func_label(f, numbers, generations):
@@ -280,9 +285,17 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
         1 [label="#1 Add\\ngen 0", color=lightblue, style=filled, shape=box]
     """
     outputs = _as_outputs(output)
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+    return _dot_text(_Walk(outputs), verbose, values, mark_backward, _checked_max_nodes(max_nodes), trace,
+                     generations)
+
+
+def _checked_max_nodes(max_nodes):
+    """`max_nodes` as an int (None: every node); a whole number of any kind, numpy's too, but not a bool."""
+    if max_nodes is None:
+        return None
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive whole number (or None for every node), got {max_nodes!r}")
-    return _dot_text(_Walk(outputs), verbose, values, mark_backward, max_nodes, trace, generations)
+    return int(max_nodes)
 
 
 def node_ids(output: Variable | Sequence[Variable]) -> dict:
@@ -382,7 +395,33 @@ def graph_stats(output: Variable | Sequence[Variable]) -> GraphStats:
         (1, 3, 5, 1, 3)
     """
     outputs = _as_outputs(output)
+    return _stats(_Walk(outputs), outputs)
+
+
+def get_dot_graph_and_stats(output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
+                            mark_backward: bool = True, max_nodes: int | None = None) -> tuple[str, GraphStats]:
+    """`get_dot_graph(output, ...)` and `graph_stats(output)` from one walk of the graph.
+
+    A program that draws a graph and says what it holds needs both (`tinypytorch.render.Graph` does);
+    the arguments are those of `get_dot_graph`, and the stats count the whole graph, also the nodes that
+    `max_nodes` leaves out of the text.
+
+    Introduced in Step 25.
+
+    Examples:
+        >>> import numpy as np
+        >>> from tinypytorch import Variable
+        >>> x = Variable(np.array(2.0), name="x")
+        >>> text, stats = get_dot_graph_and_stats(x * x + 1, max_nodes=2)
+        >>> text.count("[label="), stats.n_functions, stats.n_variables
+        (2, 2, 4)
+    """
+    outputs = _as_outputs(output)
     walk = _Walk(outputs)
+    return _dot_text(walk, verbose, values, mark_backward, _checked_max_nodes(max_nodes)), _stats(walk, outputs)
+
+
+def _stats(walk, outputs):
     funcs = walk.functions()
     variables = walk.variables()
     return GraphStats(

@@ -7,7 +7,8 @@ argument list (never through a shell), the DOT text on its standard input, the f
 file's extension, and a time limit after which it is stopped. The picture is written whole or not at all.
 
 - `plot_dot_graph(y, to_file="graph.png")`, the book's function, is the way to draw to a file;
-- `Graph(y)` shows itself in Jupyter, and so does `Graph.from_source(text)` for DOT written by hand.
+- `Graph(y)` shows itself in Jupyter, and so does `Graph.from_source(text)` for DOT written by hand;
+- `draw(text, "svg")` turns DOT text into picture bytes, for a program that stores or serves them itself.
 
 Nothing heavy is imported: the standard library runs the program.
 
@@ -19,19 +20,21 @@ from __future__ import annotations
 import contextlib
 import errno
 import math
+import numbers
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sysconfig
 import warnings
 from collections.abc import Sequence
 
 from .core import Variable
-from .graph import get_dot_graph, graph_stats
+from .graph import get_dot_graph_and_stats
 
 __all__ = [
-    "plot_dot_graph", "Graph", "find_dot", "GraphvizNotFoundError", "GraphvizRenderError",
+    "plot_dot_graph", "Graph", "draw", "find_dot", "GraphvizNotFoundError", "GraphvizRenderError",
     "GraphvizTimeoutError", "LargeGraphWarning", "FORMATS", "TIMEOUT", "LARGE_GRAPH",
 ]
 
@@ -50,6 +53,7 @@ in under a second, 1,856 in about 12 s, and the 5,158 of tanh's 8th derivative i
 Introduced in Step 32."""
 
 _TEXT_FORMATS = ("dot", "gv")
+_PICTURE_FORMATS = tuple(f for f in FORMATS if f not in _TEXT_FORMATS)
 
 _NOT_FOUND = """\
 No Graphviz `dot` program was found, so the graph cannot be drawn. Get one either way:
@@ -141,11 +145,24 @@ def _is_pure(exe):
     return os.path.basename(exe).lower().startswith("graphviz-pure")
 
 
-def _run_dot(exe, source, fmt, timeout, target):
-    """Draw DOT `source` as `fmt` with the program `exe` and return the bytes: the one place a program runs.
+def _warn_if_slow(exe, n_nodes, timeout, what):
+    """Warn, at the caller's line, before graphviz-pure lays out more than `LARGE_GRAPH` nodes."""
+    if n_nodes is not None and n_nodes > LARGE_GRAPH and _is_pure(exe):
+        limit = "no time limit" if timeout is None else f"it is stopped after {timeout:g} s"
+        warnings.warn(LargeGraphWarning(
+            f"drawing {what} ({n_nodes:,} nodes) with graphviz-pure, which lays out large graphs "
+            f"slowly, may take minutes ({limit}; see timeout=). A system Graphviz draws it much faster "
+            f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=5)
 
-    `target` names what is being drawn in error messages (the user's file, never a temporary one).
+
+def _render(source, fmt, timeout, what, n_nodes=None):
+    """Draw DOT `source` as `fmt` bytes with the `dot` found: the one place a program runs.
+
+    `what` names the drawing in messages (the user's file, never a temporary one); `n_nodes`, when
+    known, is how many nodes it has.
     """
+    exe = find_dot()
+    _warn_if_slow(exe, n_nodes, timeout, what)
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
                               timeout=timeout)
@@ -155,7 +172,7 @@ def _run_dot(exe, source, fmt, timeout, target):
         if _is_pure(exe):
             ways.append(f"install a system Graphviz, which lays out large graphs much faster ({_SYSTEM_GRAPHVIZ})")
         raise GraphvizTimeoutError(
-            f"drawing {target} took longer than timeout={timeout:g} s, so `dot` ({exe}) was stopped and "
+            f"drawing {what} took longer than timeout={timeout:g} s, so `dot` ({exe}) was stopped and "
             f"nothing was written. To draw it, {', '.join(ways[:-1])} or {ways[-1]}.") from None
     except OSError as exc:  # found a moment ago, but it cannot be started (removed, not executable)
         raise GraphvizNotFoundError(f"`dot` ({exe}) could not be started: {exc.strerror}.\n{_NOT_FOUND}") from None
@@ -165,78 +182,143 @@ def _run_dot(exe, source, fmt, timeout, target):
         if "not recognized" in stderr:
             hint = (f"\nThis `dot` ({exe}) cannot write {fmt}: save as .svg or .png instead, "
                     f"or install a system Graphviz ({_SYSTEM_GRAPHVIZ}).")
-        raise GraphvizRenderError(f"`dot` could not draw {target} as {fmt}: {stderr}{hint}")
+        raise GraphvizRenderError(f"`dot` could not draw {what} as {fmt}: {stderr}{hint}")
     return done.stdout
 
 
+def draw(dot_source: str, fmt: str = "svg", *, timeout: float | None = TIMEOUT) -> bytes:
+    """Turn DOT text into a picture, returned as bytes: SVG by default, or PNG.
+
+    The drawing is done the one way this module draws (see its description): the `dot` of `find_dot`,
+    the text on its standard input, stopped after `timeout` seconds. Nothing is written to disk; to draw a
+    computational graph to a file use `plot_dot_graph`.
+
+    Introduced in Step 25.
+
+    Args:
+        dot_source: DOT text, e.g. from `get_dot_graph(y)`.
+        fmt: `"svg"` or `"png"`; a system Graphviz also writes `"pdf"` and `"jpg"`.
+        timeout: seconds `dot` may run before it is stopped (`None`: no limit).
+
+    Returns:
+        The picture's bytes (SVG is UTF-8 text).
+
+    Raises:
+        TypeError: `dot_source` is not a str.
+        ValueError: a format that is not a picture, or a bad `timeout`; raised before `dot` runs.
+        GraphvizNotFoundError: no `dot` program; the message says how to get one.
+        GraphvizRenderError: `dot` could not draw the text (a syntax error) or this format.
+        GraphvizTimeoutError: `dot` took longer than `timeout`; it was stopped.
+
+    Examples:
+        >>> svg = draw("digraph g { x -> y }")
+        >>> svg.startswith(b"<?xml")
+        True
+        >>> draw("digraph g { x -> y }", "png")[1:4]
+        b'PNG'
+    """
+    if not isinstance(dot_source, str):
+        raise TypeError(f"dot_source must be DOT text (a str), got {type(dot_source).__name__}")
+    picture = fmt.lower() if isinstance(fmt, str) else fmt
+    if picture not in _PICTURE_FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(map(repr, _PICTURE_FORMATS))}, got {fmt!r}")
+    return _render(dot_source, "jpeg" if picture == "jpg" else picture, _checked_timeout(timeout), "the graph")
+
+
 # ---------------------------------------------------------------------------------------------------------
-# Checking the caller's arguments (before anything is walked, run or written)
+# Checking the caller's arguments and the destination (before anything is drawn or written)
 # ---------------------------------------------------------------------------------------------------------
 
-def _refuse_file_name_as_verbose(verbose):
-    """`plot_dot_graph(y, "g.png")` puts the file name into `verbose`: say so instead of drawing graph.png."""
-    if isinstance(verbose, (str, bytes, os.PathLike)):
-        name = os.fsdecode(verbose)
-        raise TypeError(
-            f"verbose must be True or False, not the file name {name!r}. The second argument is verbose, as "
-            f"in the book's plot_dot_graph(output, verbose=True, to_file='graph.png'); "
-            f"write plot_dot_graph(y, to_file={name!r})")
+def _refuse_str_as_verbose(verbose):
+    """`plot_dot_graph(y, "g.png")` puts the file name into `verbose`: say so instead of drawing graph.png.
+
+    Any other str is refused too (`verbose="no"` would be true), without calling it a file name.
+    """
+    if not isinstance(verbose, (str, bytes, os.PathLike)):
+        return
+    name = os.fsdecode(verbose)
+    if not (os.path.splitext(name)[1] or isinstance(verbose, os.PathLike)):
+        raise TypeError(f"verbose must be True or False, got the str {name!r}")
+    raise TypeError(
+        f"verbose must be True or False, not the file name {name!r}. The second argument is verbose, as "
+        f"in the book's plot_dot_graph(output, verbose=True, to_file='graph.png'); "
+        f"write plot_dot_graph(y, to_file={name!r})")
 
 
 def _checked_timeout(timeout):
     """`timeout` as the seconds subprocess expects (None: no limit); ValueError if it is not a positive number."""
     if timeout is None:
         return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, or None to wait as long as it "
                          f"takes; got {timeout!r}")
     return None if math.isinf(timeout) else float(timeout)
 
 
-def _format_of(to_file):
-    """The format named by `to_file`'s extension; ValueError (before anything is written) if unsupported."""
+def _checked_file_name(to_file):
+    """`to_file` as a str, and the format its extension names; every error names `to_file`."""
+    if not isinstance(to_file, (str, bytes, os.PathLike)):
+        raise TypeError(f"to_file must be a file name such as 'graph.png' (a str or a path), "
+                        f"got {type(to_file).__name__} ({to_file!r:.40})")
     name = os.fsdecode(to_file)
-    ext = os.path.splitext(name)[1].lower().lstrip(".")
+    if "\0" in name:
+        raise ValueError(f"to_file {name!r} holds a NUL character (\\x00), which no file name can")
+    base = os.path.basename(name)
+    ext = os.path.splitext(base)[1].lower().lstrip(".")
+    if not ext and base.startswith(".") and base[1:].lower() in FORMATS:
+        raise ValueError(f"cannot write {name!r}: it is an extension with no name before it; "
+                         f"write e.g. to_file='graph{base}'")
     if ext not in FORMATS:
         shown = ", ".join("." + f for f in FORMATS)
         what = f"extension .{ext}" if ext else "no extension"
         raise ValueError(f"cannot write {name!r}: {what}; the file name must end in one of {shown}")
-    return "jpeg" if ext == "jpg" else ext
+    return name, "jpeg" if ext == "jpg" else ext
 
 
-def _check_folder(to_file):
-    """Fail before drawing, not after, when the folder to write into does not exist."""
-    name = os.fsdecode(to_file)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(name))):
+def _destination(name):
+    """The file that writing `name` replaces: `name`, or the file a symbolic link `name` points to.
+
+    Checked before drawing, not after: its folder exists, and it is not a folder or a read-only file.
+    """
+    path = os.path.realpath(name)
+    if not os.path.isdir(os.path.dirname(path)):
         raise FileNotFoundError(errno.ENOENT, "no such folder to write the picture in", name)
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "a folder is there, not a file to replace", name)
+    if os.path.exists(path) and (not os.stat(path).st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise PermissionError(errno.EACCES, "the file is read-only, so it is left as it is", name)
+    return path
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Writing a file whole or not at all
 # ---------------------------------------------------------------------------------------------------------
 
-def _write_atomic(to_file, data):
-    """Write `data` to `to_file` through a hidden temporary file beside it, renamed over it when complete.
+def _write_atomic(path, data, name):
+    """Write `data` to `path` through a temporary file beside it, renamed over it when complete.
 
-    A failure leaves no partial file and no temporary one, and the error names `to_file`.
+    The file keeps the permissions it had. The temporary name is short (`.tp-` and 8 hex digits), so
+    every name the folder accepts can be written. A failure leaves no partial file and no temporary one,
+    and the error names `name` (the user's path) and says what failed.
     """
-    name = os.fsdecode(to_file)
-    folder, base = os.path.split(os.path.abspath(name))
-    tmp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
+    folder = os.path.dirname(path)
+    tmp = os.path.join(folder, f".tp-{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
     except OSError as exc:
-        if exc.errno is None:  # raised without an errno: it names no file at all
-            raise
-        raise OSError(exc.errno, exc.strerror, name) from None  # the user's path, not the temporary one
+        raise OSError(exc.errno, f"cannot create a file in the folder {folder!r}: {exc.strerror}", name) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if os.path.exists(path):
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None:  # the user's path, not the temporary one
+            raise OSError(exc.errno, f"cannot write the picture: {exc.strerror}", name) from None
+        raise
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -262,6 +344,7 @@ class Graph:
 
     Attributes:
         source: the DOT text.
+        stats: what the graph holds, a `GraphStats` (see `graph_stats`); None for DOT written by hand.
 
     Examples:
         >>> import numpy as np
@@ -276,14 +359,13 @@ class Graph:
 
     def __init__(self, output: Variable | Sequence[Variable], verbose: bool = True, *, values: bool = False,
                  mark_backward: bool = True, max_nodes: int | None = None, timeout: float | None = TIMEOUT):
-        _refuse_file_name_as_verbose(verbose)
+        _refuse_str_as_verbose(verbose)
         self.timeout = _checked_timeout(timeout)
-        self.source = get_dot_graph(output, verbose, values=values, mark_backward=mark_backward,
-                                    max_nodes=max_nodes)
-        stats = graph_stats(output)
-        total = stats.n_functions + stats.n_variables
-        self._n_nodes = total if max_nodes is None else min(total, max_nodes)
-        self._summary = f"{stats.n_functions} functions, {stats.n_variables} variables"
+        self.source, self.stats = get_dot_graph_and_stats(output, verbose, values=values,
+                                                          mark_backward=mark_backward, max_nodes=max_nodes)
+        total = self.stats.n_functions + self.stats.n_variables
+        self._n_nodes = total if max_nodes is None else min(total, int(max_nodes))
+        self._summary = f"{self.stats.n_functions} functions, {self.stats.n_variables} variables"
         if self._n_nodes < total:
             self._summary += f", {self._n_nodes} nodes drawn"
         self._svg = None
@@ -299,6 +381,7 @@ class Graph:
         graph = cls.__new__(cls)
         graph.timeout = _checked_timeout(timeout)
         graph.source = source
+        graph.stats = None
         graph._n_nodes = None  # unknown: hand-written text is not walked, and is not warned about
         graph._summary = f"DOT text, {len(source)} characters"
         graph._svg = None
@@ -310,18 +393,11 @@ class Graph:
     def __str__(self):
         return self.source
 
-    def _draw(self, fmt, target):
-        """The picture as `fmt` bytes, warning first when a large graph meets the slow renderer."""
+    def _picture(self, fmt, what):
+        """The picture as `fmt` bytes; `what` names it in messages (the user's file, or "the graph")."""
         if fmt in _TEXT_FORMATS:
             return self.source.encode("utf-8")
-        exe = find_dot()
-        if self._n_nodes is not None and self._n_nodes > LARGE_GRAPH and _is_pure(exe):
-            limit = "no time limit" if self.timeout is None else f"it is stopped after {self.timeout:g} s"
-            warnings.warn(LargeGraphWarning(
-                f"drawing {target} ({self._n_nodes:,} nodes) with graphviz-pure, which lays out large graphs "
-                f"slowly, may take minutes ({limit}; see timeout=). A system Graphviz draws it much faster "
-                f"({_SYSTEM_GRAPHVIZ}); max_nodes=500 draws only the part nearest the output."), stacklevel=3)
-        data = _run_dot(exe, self.source, fmt, self.timeout, target)
+        data = _render(self.source, fmt, self.timeout, what, self._n_nodes)
         if fmt == "svg":
             self._svg = data.decode("utf-8")
         return data
@@ -329,7 +405,7 @@ class Graph:
     def _repr_svg_(self) -> str:
         """Jupyter's hook: the graph as SVG text, drawn once and cached."""
         if self._svg is None:
-            self._draw("svg", "the graph")
+            self._picture("svg", "the graph")
         return self._svg
 
 
@@ -345,6 +421,10 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
     `pip install -e ".[render]"` in a clone); no shell is involved, so any file name works. The file is
     written whole or not at all, and nothing is written anywhere else (the book wrote to `~/.dezero`).
 
+    An existing file is replaced as `open(to_file, "w")` would replace it, but atomically: it keeps its
+    permissions, a read-only one is refused and left as it is, and a symbolic link is followed (the file
+    it points to is replaced, the link stays a link).
+
     A graph of more than `LARGE_GRAPH` nodes drawn by graphviz-pure gives a `LargeGraphWarning` before
     the drawing starts, and `dot` is stopped after `timeout` seconds.
 
@@ -352,9 +432,9 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
 
     Args:
         output: a Variable, or a list of Variables.
-        verbose: add shape and dtype to variable labels (see `get_dot_graph`). A file name here is refused:
-            the file is `to_file`.
-        to_file: where to write the picture.
+        verbose: add shape and dtype to variable labels (see `get_dot_graph`). A str here is refused (a
+            file name goes in `to_file`).
+        to_file: where to write the picture: a str or a path.
         values: show values and gradients in the labels (see `get_dot_graph`).
         mark_backward: style the nodes recorded by `backward(create_graph=True)` (see `get_dot_graph`).
         max_nodes: draw only the first `max_nodes` nodes, the part nearest the output (see `get_dot_graph`).
@@ -364,14 +444,18 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
         A `Graph`: it shows itself inline in Jupyter and prints as one short line in a terminal.
 
     Raises:
-        TypeError: a file name given as `verbose` (write `to_file=`).
-        ValueError: unsupported extension, or a bad `max_nodes` or `timeout`; raised before anything is drawn.
-        FileNotFoundError: the folder of `to_file` does not exist; raised before anything is drawn.
+        TypeError: `to_file` is not a str or a path, or a str is given as `verbose`.
+        ValueError: unsupported extension, a NUL character in `to_file` or in a label, or a bad `max_nodes`
+            or `timeout`.
+        FileNotFoundError: the folder of `to_file` does not exist.
+        PermissionError: `to_file` is a read-only file.
+        OSError: the folder takes no new file (the message says so), or the file cannot be replaced.
         GraphvizNotFoundError: no `dot` program; the message says how to get one.
         GraphvizRenderError: `dot` could not draw this format (graphviz-pure has no pdf).
         GraphvizTimeoutError: `dot` took longer than `timeout`; it was stopped.
 
-    Every error names `to_file`, and after any of them no file, partial or temporary, is left behind.
+    Errors about the arguments or `to_file` come before anything is drawn, and those about the file name
+    it. After any error no file, partial or temporary, is left behind.
 
     Examples:
         >>> import os, tempfile
@@ -387,10 +471,9 @@ def plot_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True,
         Traceback (most recent call last):
         TypeError: verbose must be True or False, not the file name 'z.png'. ... to_file='z.png')
     """
-    _refuse_file_name_as_verbose(verbose)
-    fmt = _format_of(to_file)
-    _check_folder(to_file)
+    name, fmt = _checked_file_name(to_file)
     graph = Graph(output, verbose, values=values, mark_backward=mark_backward, max_nodes=max_nodes,
                   timeout=timeout)
-    _write_atomic(to_file, graph._draw(fmt, repr(os.fsdecode(to_file))))
+    path = _destination(name)
+    _write_atomic(path, graph._picture(fmt, repr(name)), name)
     return graph

@@ -174,8 +174,9 @@ def run_listing(name: str, until: str | None = None, section: str | None = None)
 def render_dot(dot: str, path) -> None:
     """Draw DOT text as SVG into ``path``, the driver's temporary file (the driver moves it into place).
 
-    The package draws it in memory, with its own ``dot`` lookup and time limit, and this writes the bytes.
+    The package draws it in memory (``tinypytorch.render.draw``, with its own ``dot`` lookup and time
+    limit), and this writes the bytes.
     """
-    from tinypytorch.render import Graph
+    from tinypytorch.render import draw
 
-    Path(path).write_bytes(Graph.from_source(dot)._repr_svg_().encode("utf-8"))
+    Path(path).write_bytes(draw(dot))

@@ -342,4 +342,5 @@ def test_blog_step25_examples(tmp_path):
 # ---------------------------------------------------------------------------------------------------------
 
 def test_the_lesson_module_exports():
-    assert graph.__all__ == ["get_dot_graph", "graph_stats", "GraphStats", "node_ids", "short_text"]
+    assert graph.__all__ == ["get_dot_graph", "graph_stats", "get_dot_graph_and_stats", "GraphStats", "node_ids",
+                             "short_text"]

@@ -1,8 +1,8 @@
 """Tests for tinypytorch.render: drawing with a real `dot`, files written whole or not at all, Jupyter display,
 large graphs (a warning before, a timeout that stops `dot`), and the errors a user meets.
 
-The issue-9 regressions at the end use only the book's import path (`from tinypytorch import plot_dot_graph`),
-so they run, and fail, against the code before the split too.
+The checks of the user's path near the end use only the book's import path
+(`from tinypytorch import plot_dot_graph`).
 Render tests print which `dot` they used (see it with `pytest -s`).
 """
 
@@ -230,6 +230,33 @@ def test_timeout_none_waits(tmp_path, dot):
     assert (tmp_path / "g.svg").read_bytes().startswith(SVG_HEAD)
 
 
+def test_draw_turns_dot_text_into_picture_bytes(dot, spawned):
+    text = get_dot_graph(goldstein_z())
+    svg = render.draw(text)
+    assert svg.startswith(SVG_HEAD) and svg.decode("utf-8") == Graph(goldstein_z())._repr_svg_()
+    assert render.draw(text, "png").startswith(PNG_HEAD) and render.draw(text, "PNG").startswith(PNG_HEAD)
+    assert [proc.args for proc in spawned] == [[dot, "-Tsvg"], [dot, "-Tsvg"], [dot, "-Tpng"], [dot, "-Tpng"]]
+
+
+@pytest.mark.parametrize("args, error, needle", [
+    ((b"digraph g {}",), TypeError, "dot_source must be DOT text"),
+    (("digraph g {}", "dot"), ValueError, "fmt must be one of 'svg', 'png'"),
+    (("digraph g {}", "gif"), ValueError, "got 'gif'"),
+    (("digraph g {}", None), ValueError, "got None"),
+])
+def test_draw_refuses_bad_arguments_before_running_dot(spawned, args, error, needle):
+    with pytest.raises(error, match=needle):
+        render.draw(*args)
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        render.draw("digraph g {}", timeout=0)
+    assert spawned == []
+
+
+def test_draw_reports_a_dot_syntax_error(dot):
+    with pytest.raises(GraphvizRenderError, match="could not draw the graph as svg"):
+        render.draw("digraph g { x -> }")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Large graphs: a warning before drawing with graphviz-pure, and max_nodes
 # ---------------------------------------------------------------------------------------------------------
@@ -292,7 +319,7 @@ def test_graph_with_max_nodes_says_how_many_are_drawn():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Issue 9 regressions, through the book's import path only
+# Errors name the user's path; a str as verbose; through the book's import path only
 # ---------------------------------------------------------------------------------------------------------
 
 def small_graph():
@@ -348,3 +375,113 @@ def test_slow_render_warns_first_then_stops_dot_at_the_timeout(tmp_path, pure_do
         with pytest.raises(ProcessLookupError):
             os.kill(proc.pid, 0)                                        # no such process any more
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Awkward destinations and unclear arguments: each refused with a message that names what was given
+# ---------------------------------------------------------------------------------------------------------
+
+def test_every_file_name_the_folder_accepts_can_be_written(tmp_path, dot):
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
+    for length in (longest - 14, longest - 13, longest):
+        out = tmp_path / ("n" * (length - 4) + ".svg")
+        plot_dot_graph(small_graph(), to_file=out)
+        assert out.read_bytes().startswith(SVG_HEAD), length
+        assert os.listdir(tmp_path) == [out.name]                       # no temporary file left
+        out.unlink()
+
+
+@pytest.mark.parametrize("to_file", [3, None, ["g.png"]])
+def test_to_file_that_is_not_a_path_is_named(tmp_path, spawned, to_file):
+    with pytest.raises(TypeError, match=r"to_file must be a file name such as 'graph\.png'"):
+        plot_dot_graph(small_graph(), to_file=to_file)
+    assert spawned == []
+
+
+@pytest.mark.parametrize("base", [".png", ".SVG", ".dot"])
+def test_a_bare_extension_is_called_a_name_with_nothing_before_it(tmp_path, spawned, base):
+    out = tmp_path / base
+    with pytest.raises(ValueError, match="an extension with no name before it") as info:
+        plot_dot_graph(small_graph(), to_file=out)
+    assert repr(str(out)) in str(info.value) and "no extension" not in str(info.value)
+    assert f"to_file='graph{base}'" in str(info.value)
+    assert spawned == [] and os.listdir(tmp_path) == []
+
+
+def test_a_nul_in_to_file_names_the_parameter_and_the_path(tmp_path, spawned):
+    out = str(tmp_path / "g\0.png")
+    with pytest.raises(ValueError, match="NUL") as info:
+        plot_dot_graph(small_graph(), to_file=out)
+    assert "to_file" in str(info.value) and repr(out) in str(info.value)
+    assert spawned == [] and os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, a folder that takes no new files")
+def test_a_folder_that_takes_no_new_file_is_told_apart_from_a_missing_one(dot):
+    with pytest.raises(OSError) as info:
+        plot_dot_graph(small_graph(), to_file="/proc/g.png")
+    assert info.value.filename == "/proc/g.png"
+    assert "cannot create a file in the folder '/proc'" in str(info.value)
+    assert not os.path.exists("/proc/g.png")
+
+
+def test_numpy_whole_numbers_are_whole_numbers(tmp_path, dot):
+    y = goldstein_z()
+    assert get_dot_graph(y, max_nodes=np.int64(3)) == get_dot_graph(y, max_nodes=3)
+    assert "(max_nodes=3)" in get_dot_graph(y, max_nodes=np.int32(3))
+    g = plot_dot_graph(y, to_file=tmp_path / "g.svg", max_nodes=np.int64(3), timeout=np.int64(60))
+    assert repr(g) == "<Graph: 38 functions, 57 variables, 3 nodes drawn>"
+    for bad in (True, np.bool_(True), np.float64(3.0), np.int64(0)):
+        with pytest.raises(ValueError, match="max_nodes must be a positive whole number"):
+            get_dot_graph(y, max_nodes=bad)
+
+
+@pytest.mark.parametrize("verbose, file_name", [("yes", False), ("no", False), ("g.png", True),
+                                                (Path("g"), True), (b"g.svg", True)])
+def test_a_str_as_verbose_is_called_a_file_name_only_when_it_looks_like_one(spawned, verbose, file_name):
+    with pytest.raises(TypeError, match="verbose must be True or False") as info:
+        plot_dot_graph(small_graph(), verbose)
+    assert ("file name" in str(info.value)) == file_name
+    assert spawned == []
+
+
+def test_a_read_only_file_is_left_as_it_is(tmp_path, spawned):
+    out = tmp_path / "keep.svg"
+    out.write_text("ORIGINAL")
+    out.chmod(0o444)
+    with pytest.raises(PermissionError, match="read-only") as info:
+        plot_dot_graph(small_graph(), to_file=out)
+    assert info.value.filename == str(out) and spawned == []
+    assert out.read_text() == "ORIGINAL" and oct(out.stat().st_mode & 0o777) == "0o444"
+    assert os.listdir(tmp_path) == ["keep.svg"]
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path, dot):
+    out = tmp_path / "private.svg"
+    out.write_text("OLD")
+    out.chmod(0o600)
+    plot_dot_graph(small_graph(), to_file=out)
+    assert out.read_bytes().startswith(SVG_HEAD) and oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_symbolic_link_is_written_through_to_its_target(tmp_path, dot):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    target, link = runs / "graph.svg", tmp_path / "latest.svg"
+    target.write_text("OLD")
+    link.symlink_to(target)
+    plot_dot_graph(small_graph(), to_file=link)
+    assert link.is_symlink() and os.readlink(link) == str(target)      # the link is still a link
+    assert target.read_bytes().startswith(SVG_HEAD)
+    assert os.listdir(runs) == ["graph.svg"] and sorted(os.listdir(tmp_path)) == ["latest.svg", "runs"]
+    target.unlink()                                                     # a dangling link makes its target
+    plot_dot_graph(small_graph(), to_file=link)
+    assert link.is_symlink() and target.read_bytes().startswith(SVG_HEAD)
+
+
+def test_graph_counts_what_it_drew(dot):
+    from tinypytorch.graph import graph_stats
+    y = goldstein_z()
+    assert Graph(y).stats == graph_stats(y) and Graph(y, max_nodes=5).stats == graph_stats(y)
+    assert Graph.from_source("digraph g {}").stats is None
