@@ -266,7 +266,7 @@ def test_backward_takes_a_starting_gradient_as_pytorch_does():
     y.backward(np.array([1.0, 10.0]))
     assert np.array_equal(x.grad.data, [3.0, 30.0])
     s = Variable(np.array(1.0))
-    (s * 3).backward(np.array(5.0))  # it was silently ignored
+    (s * 3).backward(np.array(5.0))  # a 0-d starting gradient is used too, not taken as ones
     assert s.grad.data == 15.0
     t = Variable(np.array(1.0))
     (t * 3).backward(2)
