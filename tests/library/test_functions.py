@@ -12,21 +12,9 @@ import numpy as np
 import pytest
 
 import tinypytorch.functions as F
+from higher_order import derivatives
 from tinypytorch import Variable
 from tinypytorch.graph import graph_stats, node_ids
-
-
-def derivatives(f, x, order):
-    """[f'(x), ..., f^(order)(x)] as floats, by backward(create_graph=True) and cleargrad(), the book's way."""
-    x = Variable(np.array(x))
-    f(x).backward(create_graph=True)
-    out = [float(x.grad.data)]
-    for _ in range(order - 1):
-        gx = x.grad
-        x.cleargrad()
-        gx.backward(create_graph=True)
-        out.append(float(x.grad.data))
-    return out
 
 
 def test_sin_at_pi_over_4():
@@ -42,7 +30,7 @@ def test_sin_and_cos_derivatives_repeat_every_four_orders(f, closed_form):
     # the n-th derivative of sin is sin(x + n pi/2), and of cos, cos(x + n pi/2) (Step 31)
     x = 0.3
     expected = [closed_form(x + n * math.pi / 2) for n in range(1, 9)]
-    assert derivatives(f, x, 8) == pytest.approx(expected, rel=1e-13, abs=1e-15)
+    assert [float(d) for d in derivatives(f, x, 8)] == pytest.approx(expected, rel=1e-13, abs=1e-15)
 
 
 @pytest.mark.parametrize("f, derivative", [(F.tanh, lambda y: 1 - y * y), (F.exp, lambda y: y)],

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 
+from higher_order import derivatives
 from tinypytorch import Variable, no_grad
 from tinypytorch.gradcheck import gradient_check
 
@@ -72,19 +73,6 @@ def test_numpy_function_on_a_variable_points_to_functions_module():
 
 
 # --- Pow at a base of 0 -------------------------------------------------------------------------------------
-
-def derivatives(f, x, order):
-    """[f'(x), ..., f^(order)(x)] as arrays, by backward(create_graph=True) and cleargrad(), the book's way."""
-    x = Variable(np.asarray(x, dtype=float))
-    f(x).backward(create_graph=True)
-    out = [x.grad.data.copy()]
-    for _ in range(order - 1):
-        gx = x.grad
-        x.cleargrad()
-        gx.backward(create_graph=True)
-        out.append(x.grad.data.copy())
-    return out
-
 
 def test_derivatives_1_to_4_of_the_books_polynomial_at_0():
     # f = x^4 - 2x^2: f' = 4x^3 - 4x, f'' = 12x^2 - 4, f''' = 24x, f'''' = 24
