@@ -466,9 +466,9 @@ def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False,
             gys = [take(y(), None) for y in f.outputs]
             gxs = _backward_of(f, gys)
             for x, gx in zip(f.inputs, gxs):
-                if gx is None:
-                    continue                          # no gradient for this input (a constant needs none)
-                if gx._data.shape != x._data.shape or gx._data.dtype is not x._data.dtype:
+                if gx is None or isinstance(x, Constant):
+                    continue                          # a constant needs no gradient
+                if (gx._data.shape, gx._data.dtype) != (x._data.shape, x._data.dtype):
                     gx = _fitted(gx, x, f)            # back to x's shape and dtype: numpy broadcast or promoted
                 grads[x] = gx if x not in grads else grads[x] + gx
                 queue.add(x.creator)
@@ -479,7 +479,7 @@ def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False,
 
 
 def _backward_of(f, gys):
-    """`f.backward(*gys)` as a tuple with one gradient per input of f: a Variable, or None (always for a constant)."""
+    """`f.backward(*gys)` as a tuple with one gradient (a Variable, or None) per input of f; else a clear error."""
     try:
         gxs = f.backward(*gys)
     except ValueError as error:
@@ -493,7 +493,7 @@ def _backward_of(f, gys):
     for gx in gxs:
         if gx is not None and not isinstance(gx, Variable):
             raise TypeError(_not_variables(f, gxs))
-    return tuple(None if isinstance(x, Constant) else gx for x, gx in zip(f.inputs, gxs))
+    return gxs
 
 
 def _not_variables(f, gxs):
