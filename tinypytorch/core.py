@@ -235,7 +235,7 @@ class Variable:
         else:
             seed = self._grad  # a grad set on y before, as the book allows, starts the pass
         grads = backprop({self: seed}, create_graph, retain_grad=retain_grad, given=(gradient, self._grad))
-        _store(grads, self)
+        _store(grads, self, create_graph)
 
 
 class Constant(Variable):
@@ -342,7 +342,8 @@ class Function:
         self.outputs = [weakref.ref(output) for output in outputs]
         if Config.recording_backward:
             self.from_backward = True
-            _watcher().recorded(self)
+            if _observers.stack:  # someone watches the pass (Step 34's BackwardTrace): tell the innermost
+                _observers.stack[-1].recorded(self)
 
     def forward(self, *xs):
         """Compute the outputs from input ndarrays."""
@@ -391,8 +392,8 @@ class GenerationQueue:
 class BackwardObserver:
     """Whoever watches the backward passes of a thread, such as Step 34's `BackwardTrace`.
 
-    A pass takes the innermost observer switched on with an `ObserverSwitch`; with none, it runs with
-    this base class, which watches nothing and keeps the usual order. Subclasses override any of the methods.
+    A pass takes the innermost observer switched on with an `ObserverSwitch`; with none, it runs with this
+    base class, which watches nothing and keeps the usual order.
 
     Introduced in Step 34.
     """
@@ -423,8 +424,7 @@ _NOBODY = BackwardObserver()
 
 
 def _watcher() -> BackwardObserver:
-    stack = _observers.stack
-    return stack[-1] if stack else _NOBODY
+    return _observers.stack[-1] if _observers.stack else _NOBODY
 
 
 class ObserverSwitch:
@@ -442,7 +442,7 @@ class ObserverSwitch:
         self._observers = _observers.__dict__  # the making thread's, so `off()` works from any thread
 
     def on(self):
-        """Switch the observer on (innermost)."""
+        """Switch the observer on, innermost."""
         self._observers["stack"] = self._observers.get("stack", ()) + (self.observer,)
 
     def off(self):
@@ -542,20 +542,23 @@ def _unshare(grads, given):
         held.add(id(gx))
 
 
-def _store(grads, output):
+def _store(grads, output, create_graph):
     """Add the gradients of a finished pass into `grad`: every sum is computed before the first is stored."""
-    new = []
-    for x, gx in grads.items():
-        old = x._grad
-        if old is None or x is output or (type(old) is _ClearedGrad and np.count_nonzero(old._data) == 0):
-            new.append((x, gx))  # the output's own starting gradient replaces; so does one arriving at zero
-        elif old.shape != gx.shape:
-            raise ValueError(f"cannot add a gradient of shape {gx.shape} to a grad of shape {old.shape} (was the "
-                             f"variable's data replaced by one of another shape? call cleargrad() first)")
-        else:
-            new.append((x, old + gx))  # gradients add up across backward calls until cleargrad()
+    new = [(x, _accumulated(x, gx, output, create_graph)) for x, gx in grads.items()]
     for x, gx in new:
         x._grad = gx
+
+
+def _accumulated(x, gx, output, create_graph):
+    """What `x.grad` becomes when `gx` arrives: `gx`, or the sum, recorded only with `create_graph` as the pass."""
+    old = x._grad
+    if old is None or x is output or (type(old) is _ClearedGrad and np.count_nonzero(old._data) == 0):
+        return gx  # the output's own starting gradient replaces; so does one arriving at zero
+    if old._data.shape != gx._data.shape:
+        raise ValueError(f"cannot add a gradient of shape {gx.shape} to a grad of shape {old.shape} (was the "
+                         f"variable's data replaced by one of another shape? call cleargrad() first)")
+    with backward_mode(create_graph):
+        return old + gx  # gradients add up across backward calls until cleargrad()
 
 
 def _check_flags(**flags):  # called only when a flag is not a bool
@@ -593,11 +596,8 @@ def as_gradient(y: Variable, gradient, what: str = "gradient", hint: str = "") -
 # ---------------------------------------------------------------------------------------------------------
 
 class Copy(Function):
-    """`x` as a new array; its gradient is `gy`.
-
-    Introduced in Step 29: when one gradient object reaches two variables (both inputs of `a + b` receive
-    `gy`), backward gives the second a copy, so each variable owns its gradient; under
-    `create_graph=True` the copy is this recorded node, so it can be differentiated like any other.
+    """`x` as a new array; its gradient is `gy`. Introduced in Step 29: where one gradient object reaches two
+    variables, backward gives the second this copy (recorded under `create_graph`), so each owns its own.
     """
 
     def forward(self, x):
@@ -643,10 +643,8 @@ class BroadcastTo(Function):
 
 
 class Cast(Function):
-    """`x` as another dtype; its backward casts the gradient back.
-
-    Introduced in Step 29: where numpy promoted a float32 input beside a float64 value, backward casts
-    the input's gradient back to float32, so a gradient always has its variable's dtype.
+    """`x` as another dtype; its backward casts the gradient back. Introduced in Step 29: where numpy promoted
+    a float32 input beside a float64 value, backward casts its gradient back, to the variable's dtype.
     """
 
     def __init__(self, dtype):

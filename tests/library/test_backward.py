@@ -530,3 +530,16 @@ def test_two_overlapping_passes_in_two_threads_keep_the_settings_made_while_they
             go.set()
         gc.enable()
         gc.set_threshold(*restored[3])
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_gradients_added_across_calls_are_recorded_only_with_create_graph(create_graph):
+    x = Variable(np.array(3.0))
+    y = x * x
+    y.backward(create_graph=create_graph)
+    y.backward(create_graph=create_graph)  # no cleargrad(): x.grad = 6 + 6
+    assert x.grad.data == 12.0
+    if create_graph:
+        assert x.grad.creator is not None and x.grad.creator.from_backward
+    else:
+        assert x.grad.creator is None
