@@ -156,3 +156,18 @@ def test_no_control_characters_in_pages():
             if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", line):                     # it splits at \f
                 bad[f"{page.relative_to(ROOT)}:{lineno}"] = repr(line[:60])
     assert not bad, bad
+
+
+@pytest.mark.parametrize("home", ["index.md", "index.zh.md"])
+def test_home_page_says_which_outputs_are_recorded(home):
+    """Everything run at build time except the PyTorch outputs and the benchmark timings: the home page says so,
+    with the PyTorch version the outputs were recorded with."""
+    import json
+    text = " ".join((ROOT / "docs" / home).read_text(encoding="utf-8").split())
+    recorded = json.loads((ROOT / "docs/listings/pytorch/recorded.json").read_text(encoding="utf-8"))
+    major_minor = ".".join(recorded["torch"].split(".")[:2])
+    assert f"PyTorch {major_minor}" in text
+    assert "`scripts/record_pytorch.py`" in text and "`scripts/bench.py`" in text
+    assert "(benchmarks.md)" in text and "(pytorch.md)" in text
+    assert "every output shown was produced by running the code" not in text
+
