@@ -1,5 +1,5 @@
 """Step 32: what create_graph costs, measured: the functions each backward records, and the memory held."""
-# --8<-- [start:variants]
+# --8<-- [start:per-backward]
 import numpy as np
 
 import tinypytorch.functions as F
@@ -7,6 +7,22 @@ from tinypytorch import Function, Variable
 from tinypytorch.graph import graph_stats
 
 
+def recorded_by_one_backward(f, *args):
+    """Functions that one backward(create_graph=True) through f records."""
+    xs = [Variable(np.array(a)) for a in args]
+    f(*xs).backward(create_graph=True)
+    return graph_stats([x.grad for x in xs]).n_backward_functions
+
+
+primitives = {"Add": (lambda a, b: a + b, 2.0, 3.0), "Sub": (lambda a, b: a - b, 2.0, 3.0),
+              "Mul": (lambda a, b: a * b, 2.0, 3.0), "Div": (lambda a, b: a / b, 2.0, 3.0),
+              "Pow": (lambda a: a ** 3, 2.0), "Exp": (F.exp, 2.0), "Log": (F.log, 2.0),
+              "Sin": (F.sin, 2.0), "Cos": (F.cos, 2.0), "Tanh": (F.tanh, 2.0)}
+for name, (f, *args) in primitives.items():
+    print(f"{name:>4}: {recorded_by_one_backward(f, *args)}")
+# --8<-- [end:per-backward]
+
+# --8<-- [start:variants]
 class TanhSquare(Function):
     """tanh again, its backward written with y ** 2 instead of y * y."""
 
@@ -52,22 +68,6 @@ for name, f in variants.items():
     sizes, d8 = derivative_sizes(f)
     print(f"{name:>12}: {sizes}  8th derivative {d8:.6f}")
 # --8<-- [end:variants]
-
-# --8<-- [start:per-backward]
-def recorded_by_one_backward(f, *args):
-    """Functions that one backward(create_graph=True) through f records."""
-    xs = [Variable(np.array(a)) for a in args]
-    f(*xs).backward(create_graph=True)
-    return graph_stats([x.grad for x in xs]).n_backward_functions
-
-
-primitives = {"Add": (lambda a, b: a + b, 2.0, 3.0), "Sub": (lambda a, b: a - b, 2.0, 3.0),
-              "Mul": (lambda a, b: a * b, 2.0, 3.0), "Div": (lambda a, b: a / b, 2.0, 3.0),
-              "Pow": (lambda a: a ** 3, 2.0), "Exp": (F.exp, 2.0), "Log": (F.log, 2.0),
-              "Sin": (F.sin, 2.0), "Cos": (F.cos, 2.0), "Tanh": (F.tanh, 2.0)}
-for name, (f, *args) in primitives.items():
-    print(f"{name:>4}: {recorded_by_one_backward(f, *args)}")
-# --8<-- [end:per-backward]
 
 # --8<-- [start:memory]
 import tracemalloc
