@@ -19,7 +19,7 @@ CHAPTERS = {
           "step25-goldstein", "step25-values", "step25-recap-core"}),
     26: ("Finding a minimum: gradient descent on Rosenbrock",
          {"step26-rosenbrock-descent", "step26-descent-progress"}),
-    27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd"}),
+    27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd", "step27-fd-error"}),
     28: ("Taylor series: sin as a graph of additions", {"step28-my-sin-graph", "step28-taylor-error"}),
     29: ("Backpropagation that builds a graph (`create_graph`)",
          {"step29-forward-and-gradient-graph", "step29-gradient-graph-growing"}),
