@@ -127,3 +127,7 @@ def test_the_hvp_advice_names_the_two_pass_functions(page):
                  "`torch.autograd.functional.hvp`"):
         assert name in text
     assert "(steps/step33.md#forward-and-reverse-mode)" in text
+    # the names of the new lessons: forward and reverse mode, Jacobians, stopping the gradient
+    for name in ("`torch.func.jvp`", "`torch.func.vjp`", "`torch.func.jacrev`", "`torch.func.jacfwd`",
+                 "`x.detach()`", "(steps/step31.md#jacobians)", "(steps/step33.md#stop-gradient)"):
+        assert name in text, name
