@@ -1,7 +1,8 @@
-"""Differences: DeZero 0.0.13 itself on numpy >= 1.24, where the alias np.int is gone."""
+"""Differences: DeZero 0.0.13 itself on numpy >= 1.24, which removed np.int."""
 import numpy as np
 
-if "int" not in np.__dict__:   # removed in numpy 1.24; DeZero reads it while `import dezero` runs
+# removed in numpy 1.24; DeZero reads it while `import dezero` runs
+if "int" not in np.__dict__:
     np.int = int
 
 import dezero

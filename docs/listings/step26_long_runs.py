@@ -59,7 +59,8 @@ print(f"after 9,999 steps: x0 = {p0:.8f}, x1 = {p1:.8f}")
 
 # --8<-- [start:conditioning]
 lam_min, lam_max = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])
-print(f"condition number at (1, 1): {lam_max:.2f} / {lam_min:.4f} = {lam_max / lam_min:.0f}")
+kappa = lam_max / lam_min
+print(f"condition number at (1, 1): {lam_max:.2f} / {lam_min:.4f} = {kappa:.0f}")
 
 
 def distance(p):
@@ -70,7 +71,8 @@ def distance(p):
 rate = 1 - 0.001 * lam_min
 predicted = 10_000 + np.log(1e-6 / distance(path[10_000])) / np.log(rate)
 measured = next(n for n, p in enumerate(path) if distance(p) < 1e-6)
-print(f"steps to within 1e-6 of (1, 1): predicted {predicted:,.0f}, measured {measured:,}")
+print(f"steps to within 1e-6 of (1, 1): predicted {predicted:,.0f},"
+      f" measured {measured:,}")
 # --8<-- [end:conditioning]
 
 # --8<-- [start:momentum]

@@ -1,4 +1,4 @@
-"""Step 27: how big a step for a finite difference? The error of f'(2) against the step h."""
+"""Step 27: how big a step for a finite difference? The error of f'(2) against h."""
 import numpy as np
 
 from tinypytorch.gradcheck import numerical_grad
@@ -19,11 +19,14 @@ for h, e1, e2 in zip(steps, forward, central):
         print(f"{h:8.0e}   {e1:13.2e}   {e2:13.2e}")
 
 eps = np.finfo(float).eps                   # 2.22e-16, the spacing of floats near 1
-for name, errors, rule in (("forward", forward, eps ** 0.5), ("central", central, eps ** (1 / 3))):
+for name, errors, rule in (("forward", forward, eps ** 0.5),
+                           ("central", central, eps ** (1 / 3))):
     best = int(np.argmin(errors))
-    print(f"{name}: best h = {steps[best]:.0e} (error {errors[best]:.1e}); rule of thumb h = {rule:.1e}")
+    print(f"{name}: best h = {steps[best]:.0e} (error {errors[best]:.1e});"
+          f" rule of thumb h = {rule:.1e}")
 
 x32 = np.float32(x0)                        # the same rule in float32: eps = 1.2e-7
 h32 = np.float32(np.finfo(np.float32).eps ** (1 / 3) * x0)
 estimate = (f(x32 + h32) - f(x32 - h32)) / (2 * h32)
-print(f"float32 central: h = {h32:.1e}, relative error {abs(float(estimate) - exact) / exact:.1e}")
+relative = abs(float(estimate) - exact) / exact
+print(f"float32 central: h = {h32:.1e}, relative error {relative:.1e}")

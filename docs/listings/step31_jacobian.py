@@ -1,4 +1,4 @@
-"""Step 31: the Jacobian of a function that mixes elements, one backward pass per output."""
+"""Step 31: the Jacobian of a function that mixes elements, one backward per output."""
 import numpy as np
 
 from tinypytorch import Variable, grad

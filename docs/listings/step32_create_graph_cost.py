@@ -1,4 +1,4 @@
-"""Step 32: what create_graph costs, measured: the functions each backward records, and the memory held."""
+"""Step 32: what create_graph costs: functions each backward records, memory held."""
 # --8<-- [start:per-backward]
 import numpy as np
 
@@ -14,10 +14,13 @@ def recorded_by_one_backward(f, *args):
     return graph_stats([x.grad for x in xs]).n_backward_functions
 
 
-primitives = {"Add": (lambda a, b: a + b, 2.0, 3.0), "Sub": (lambda a, b: a - b, 2.0, 3.0),
-              "Mul": (lambda a, b: a * b, 2.0, 3.0), "Div": (lambda a, b: a / b, 2.0, 3.0),
-              "Pow": (lambda a: a ** 3, 2.0), "Exp": (F.exp, 2.0), "Log": (F.log, 2.0),
-              "Sin": (F.sin, 2.0), "Cos": (F.cos, 2.0), "Tanh": (F.tanh, 2.0)}
+primitives = {"Add": (lambda a, b: a + b, 2.0, 3.0),
+              "Sub": (lambda a, b: a - b, 2.0, 3.0),
+              "Mul": (lambda a, b: a * b, 2.0, 3.0),
+              "Div": (lambda a, b: a / b, 2.0, 3.0),
+              "Pow": (lambda a: a ** 3, 2.0), "Exp": (F.exp, 2.0),
+              "Log": (F.log, 2.0), "Sin": (F.sin, 2.0),
+              "Cos": (F.cos, 2.0), "Tanh": (F.tanh, 2.0)}
 for name, (f, *args) in primitives.items():
     print(f"{name:>4}: {recorded_by_one_backward(f, *args)}")
 # --8<-- [end:per-backward]
@@ -35,7 +38,7 @@ class TanhSquare(Function):
 
 
 class TanhFromX(Function):
-    """tanh again, its backward recomputing tanh from the input x instead of reusing y."""
+    """tanh again, its backward recomputing tanh from the input x, not reusing y."""
 
     def forward(self, x):
         return np.tanh(x)
@@ -47,7 +50,7 @@ class TanhFromX(Function):
 
 
 def derivative_sizes(f, max_order=8):
-    """Functions in the graph of each derivative of f at x = 1, and the n-th derivative."""
+    """Functions in the graph of each derivative of f at x = 1; the last derivative."""
     x = Variable(np.array(1.0))
     f(x).backward(create_graph=True)
     sizes = []
@@ -92,7 +95,8 @@ import math
 
 
 def tanh_taylor(x0, n):
-    """Taylor coefficients c_0..c_n of tanh at x0, from y' = 1 - y*y, and the multiplications they took."""
+    """Taylor coefficients c_0..c_n of tanh at x0, from y' = 1 - y*y,
+    and the number of multiplications they took."""
     c = [math.tanh(x0)]
     products = 0
     for k in range(n):                  # the k-th coefficient of 1 - y*y gives c_{k+1}

@@ -1,4 +1,4 @@
-"""Step 33: forward mode and reverse mode: JVPs, VJPs, and what a Hessian-vector product costs."""
+"""Step 33: forward and reverse mode: JVPs, VJPs, and the cost of a Hessian-vector product."""
 # --8<-- [start:vjp]
 import numpy as np
 
@@ -121,16 +121,17 @@ def gradient(x):
 
 
 def hvp_reverse_over_reverse(x, v):
-    gx, = grad(g(x), x, create_graph=True)                   # pass 1, recorded
-    hv, = grad(gx, x, grad_outputs=v)                        # pass 2: the gradient of <gx, v>
+    gx, = grad(g(x), x, create_graph=True)           # pass 1, recorded
+    hv, = grad(gx, x, grad_outputs=v)                # pass 2: the gradient of <gx, v>
     return hv
 
 
 def hvp_double_vjp(x, v):
     w = Variable(np.zeros_like(x.data))
-    gx, = grad(g(x), x, create_graph=True)                   # pass 1, recorded
-    wH, = grad(gx, x, grad_outputs=w, create_graph=True)     # pass 2: w^T H, recorded, a graph in w
-    hv, = grad(wH, w, grad_outputs=v)                        # pass 3: its gradient in w is H v
+    gx, = grad(g(x), x, create_graph=True)           # pass 1, recorded
+    wH, = grad(gx, x, grad_outputs=w, create_graph=True)
+    # pass 2 recorded w^T H, a graph in w; pass 3: its gradient in w is H v
+    hv, = grad(wH, w, grad_outputs=v)
     return hv
 
 
@@ -138,8 +139,9 @@ n = 100_000
 x = Variable(np.linspace(-2.0, 2.0, n))
 v = np.cos(np.arange(n))
 t = np.tanh(x.data)
-exact = (2 * (1 - t * t) - 2 * x.data * t * (1 - t * t)) * v      # H is diagonal here: g''(x)
-for name, hvp in (("reverse over reverse", hvp_reverse_over_reverse), ("double VJP", hvp_double_vjp)):
+# H is diagonal here, with g''(x) on its diagonal
+exact = (2 * (1 - t * t) - 2 * x.data * t * (1 - t * t)) * v
+for hvp in (hvp_reverse_over_reverse, hvp_double_vjp):
     assert np.allclose(hvp(x, v).data, exact)
 
 # what each way records, and walks: a pass walks the graph of what it differentiates
@@ -148,13 +150,16 @@ gx, = grad(y, x, create_graph=True)
 w = Variable(np.zeros(n))
 wH, = grad(gx, x, grad_outputs=w, create_graph=True)
 sizes = [graph_stats(out) for out in (y, gx, wH)]
-walked = {"one gradient": [sizes[0]], "reverse over reverse": sizes[:2], "double VJP": sizes}
+walked = {"one gradient": [sizes[0]], "reverse over reverse": sizes[:2],
+          "double VJP": sizes}
 one = seconds(gradient, x, repeat=5)
-times = {"one gradient": one, "reverse over reverse": seconds(hvp_reverse_over_reverse, x, v, repeat=5),
+times = {"one gradient": one,
+         "reverse over reverse": seconds(hvp_reverse_over_reverse, x, v, repeat=5),
          "double VJP": seconds(hvp_double_vjp, x, v, repeat=5)}
 print("                      passes   recorded   walked   time / one gradient")
 for name, graphs in walked.items():
     recorded = graphs[-1].n_backward_functions if len(graphs) > 1 else 0
-    print(f"{name:20}  {len(graphs):6d}   {recorded:8d}   {sum(s.n_functions for s in graphs):6d}"
+    walks = sum(s.n_functions for s in graphs)
+    print(f"{name:20}  {len(graphs):6d}   {recorded:8d}   {walks:6d}"
           f"   {times[name] / one:19.1f}")
 # --8<-- [end:hvp-cost]

@@ -1,4 +1,4 @@
-"""Step 33: stopping the gradient: a generated sample taken as plain data in the critic's step."""
+"""Step 33: stopping the gradient: a generated sample as plain data for the critic."""
 import numpy as np
 
 import tinypytorch.functions as F
