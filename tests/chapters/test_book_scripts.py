@@ -170,3 +170,16 @@ def test_book_step_33_newton_with_autodiff(unchanged):
 
 def test_book_step_36_double_backprop(unchanged):
     assert unchanged[36][0].stdout.strip() == "variable(100.0)"           # 24 x^2 + 2x at x = 2, by hand
+
+
+@pytest.mark.parametrize("page", ["differences.md", "differences.zh.md"])
+def test_the_differences_page_quotes_the_books_block_as_it_is(page):
+    """The python block under "The book's scripts" is the book's own text, and the compatibility module runs it."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    section = text[text.index("{#book-scripts}"):]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    for step in IMPORT_SIMPLE_CORE:
+        assert block in book_source(step)
+    proc = subprocess.run([sys.executable, "-c", block.replace("dezero", "tinypytorch") + "print(Variable)"],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
+    assert proc.returncode == 0 and "<class 'tinypytorch." in proc.stdout, proc.stderr
