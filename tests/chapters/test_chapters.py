@@ -28,7 +28,7 @@ CHAPTERS = {
     31: ("sin and cos: n-th derivatives", {"step31-sin-derivatives"}),
     32: ("tanh: how higher-order graphs explode",
          {"step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
-          "step32-tanh-graph-growth"}),
+          "step32-tanh-graph-growth", "step32-create-graph-cost"}),
     33: ("Double backprop: differentiating a gradient",
          {"step33-double-backprop-graph", "step33-newton-rosenbrock", "step33-double-backprop-steps"}),
     34: ("Structure and memory: modules, weakrefs, generations, retain_grad, no_grad",

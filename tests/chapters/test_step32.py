@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from helpers import ROOT, listing_globals, page_text, run_listing as run_any_listing, states
+from helpers import ROOT, listing_globals, page_text, registered_figures, run_listing as run_any_listing, states
 
 pytestmark = pytest.mark.step32
 STEP = 32
@@ -316,3 +316,11 @@ def test_create_graph_cost_numbers_on_the_page():
     assert states(text, "1857 functions")
     assert states(text, "$-277.062136$", "2571 functions", "36 multiplications")
     assert f"{exact_derivative(8, 1.0):.6f}" == "-277.062136"
+
+
+def test_the_cost_figure_draws_the_counted_sizes():
+    """step32-create-graph-cost plots derivative_sizes of each variant and Taylor mode's n(n+1)/2."""
+    assert "step32-create-graph-cost.svg" in registered_figures(STEP)
+    g = listing_globals("step32_create_graph_cost.py")
+    assert [g["tanh_taylor"](1.0, n)[1] for n in range(1, 9)] == [n * (n + 1) // 2 for n in range(1, 9)]
+    assert states(page_text(STEP), "from 4 to 4951", "to 2571", "to 1857", "from 2 to 9", "from 1 to 36")
