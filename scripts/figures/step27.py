@@ -62,3 +62,29 @@ def newton_vs_gd(path):
 
     fig.tight_layout()
     save_svg(fig, path)
+
+
+@figure("step27-fd-error")
+def fd_error(path):
+    """The error of a forward and a central difference of f'(2) against the step h (step27_fd_step.py)."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    g = run_listing("step27_fd_step.py")
+    steps, forward, central, eps = g["steps"], np.array(g["forward"]), np.array(g["central"]), g["eps"]
+    fig, ax = plt.subplots(figsize=(7.2, 4.6), facecolor="white")
+    ax.set_facecolor("white")
+    ax.grid(True, color="#e3e3e3", lw=0.6)
+    ax.loglog(steps, forward, "o-", color="#1f77b4", ms=3, lw=1.2, label="forward difference")
+    ax.loglog(steps, central, "o-", color="#d62728", ms=3, lw=1.2, label="central difference")
+    for rule, color, label in ((eps ** 0.5, "#1f77b4", r"$\sqrt{\varepsilon}$"),
+                               (eps ** (1 / 3), "#d62728", r"$\varepsilon^{1/3}$")):
+        ax.axvline(rule, color=color, ls=":", lw=1.2)
+        ax.text(rule * 0.8, 1.0, label, color=color, fontsize=11)
+    ax.invert_xaxis()
+    ax.set_xlabel("step $h$ (smaller to the right)")
+    ax.set_ylabel("$|$estimate $- f'(2)|$")
+    ax.set_title("Error of a finite difference of $f(x) = x^4 - 2x^2$ at $x = 2$", fontsize=11)
+    ax.legend(loc="lower left", fontsize=9)
+    fig.tight_layout()
+    save_svg(fig, path)

@@ -65,3 +65,32 @@ def tanh_graph_growth(path):
     ax.grid(True, which="major", color="0.88")
     ax.legend(loc="upper left", fontsize=9, framealpha=1.0)
     save_svg(fig, path, facecolor="white")
+
+
+@figure("step32-create-graph-cost")
+def create_graph_cost(path):
+    """Functions per order for the three backwards of tanh and for exp, against Taylor mode's multiplications
+    (step32_create_graph_cost.py, its `variants` and `taylor` sections)."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    g = run_listing("step32_create_graph_cost.py", until="variants")
+    orders = np.arange(1, 9)
+    fig, ax = plt.subplots(figsize=(7.2, 4.6), facecolor="white")
+    ax.set_facecolor("white")
+    ax.grid(True, color="#e3e3e3", lw=0.6)
+    styles = {"tanh from x": ("#d62728", "s"), "tanh, y * y": ("#1f77b4", "o"),
+              "tanh, y ** 2": ("#9467bd", "^"), "exp": ("#2ca02c", "D")}
+    for name, f in g["variants"].items():
+        sizes, _ = g["derivative_sizes"](f)
+        color, marker = styles[name]
+        ax.semilogy(orders, sizes, marker + "-", color=color, ms=5, lw=1.4, label=f"{name} (functions)")
+    taylor = run_listing("step32_create_graph_cost.py", section="taylor")
+    products = [taylor["tanh_taylor"](1.0, int(n))[1] for n in orders]
+    ax.semilogy(orders, products, "k--", lw=1.2, label="Taylor mode, all orders up to n (multiplications)")
+    ax.set_xlabel("order $n$ of the derivative")
+    ax.set_ylabel("count (log scale)")
+    ax.set_title("What the $n$-th derivative costs, at $x = 1$", fontsize=11)
+    ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    save_svg(fig, path)
