@@ -1,4 +1,4 @@
-"""Derivatives of orders 1–3 of every operator and function against closed forms (issue 9).
+"""Derivatives of orders 1–3 of every operator and function against closed forms.
 
 The reference is calculus written down by hand and evaluated with numpy in float64, independent of
 `backward`. The inputs include the points where formulas break: exactly 0 and ±1 (x ** c at 0, log at 1,

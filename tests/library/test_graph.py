@@ -17,7 +17,7 @@ import pytest
 
 import tinypytorch.functions as F
 import tinypytorch.graph as graph
-from tinypytorch import Function, Variable
+from tinypytorch import Constant, Function, Variable
 from tinypytorch.graph import GraphStats, get_dot_graph, graph_stats
 
 pytestmark = pytest.mark.step25
@@ -212,6 +212,14 @@ def test_labels_verbose_constants_values_and_escaping():
     assert 'label="x: (2, 3) float64\\ndata: [[1, 2, 3], [4, 5, 6]]\\ngrad: [[3, 3, 3], [3, 3, 3]]"' in shown
     v = Variable(np.array(0.5), name='say "hi" \\ now')
     assert r'label="say \"hi\" \\ now"' in get_dot_graph(v, verbose=False)
+
+
+def test_constants_keep_their_labels():
+    # the golden DOT files show `3`, not `3.0`, for the 3 in `3 * x` of a float64 x
+    y = 3 * Variable(np.array(2.0))
+    const = y.creator.inputs[1]
+    assert isinstance(const, Constant) and 'label="3"' in get_dot_graph(y, verbose=False)
+
 
 
 def test_leaf_list_and_type_errors():

@@ -397,3 +397,13 @@ def test_node_ids_are_the_dot_ids():
     assert {dot[str(i)] for n, i in ids.items() if isinstance(n, Function)} == {"Exp", "Mul"}
     assert (dot[str(ids[x])], dot[str(ids[y])]) == ("x", "y")
     assert sorted(ids.values()) == list(range(len(dot))) and Counter(map(type, ids)).total() == 6
+
+
+def test_a_trace_entered_through_an_exit_stack_is_switched_off_by_it():
+    import contextlib
+
+    x, a, y = diamond()
+    with contextlib.ExitStack() as stack:  # ExitStack calls __exit__ as looked up on the class
+        trace = stack.enter_context(BackwardTrace(order="stack"))
+        y.backward()
+    assert len(trace.passes) == 1 and no_trace_is_on()

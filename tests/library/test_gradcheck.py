@@ -1,9 +1,10 @@
-"""Every operator and function passes `gradient_check` to order 3 on random inputs, broadcast shapes included.
+"""`gradient_check` and `numerical_grad` (tinypytorch.gradcheck), and every operator and function passing
+`gradient_check` to order 3 on random inputs, broadcast shapes included.
 
 The reference is a central difference, so these tests find a wrong backward without anyone having to write
-the expected derivative down. Every element may be exactly 0, 1 or -1 where its range holds them: the points
-where formulas break (issue 9: x ** c had nan derivatives at 0). test_derivatives.py compares with closed
-forms, in float32 too.
+the expected derivative down; the check itself must find a wrong first or second derivative. Every element
+may be exactly 0, 1 or -1 where its range holds them: the points where formulas break (x ** c at 0).
+test_derivatives.py compares with closed forms, in float32 too.
 """
 
 import numpy as np

@@ -1,16 +1,15 @@
-"""The switches stay right with several threads and under Ctrl-C (issue 9, items 1 and 3).
+"""When a graph is recorded: `Config`, `using_config` and `no_grad` (tinypytorch.config).
 
-`Config` is per thread, as PyTorch's grad mode: a `no_grad()` block in one thread must not stop another
-thread from recording, and overlapping blocks must not leave recording off. Backward pauses the cyclic
-garbage collector without ever switching it on for another thread. Whatever interrupts a pass or a
-`with` block (a KeyboardInterrupt at any point where Python can raise one), every switch is afterwards
-as it was before.
+`no_grad()` records nothing and puts the switch back, also after an error; `no_grad()` and `using_config`
+decorate functions too. `Config` is per thread, as PyTorch's grad mode: a `no_grad()` block in one thread
+must not stop another thread from recording, and overlapping blocks must not leave recording off. Whatever
+interrupts a pass or a `with` block (a KeyboardInterrupt at any point where Python can raise one), every
+switch is afterwards as it was before.
 
 The threads meet at events, never at sleeps, and every wait has a bound, so the tests neither flake nor
 hang.
 """
 
-import gc
 import random
 import signal
 import sys
@@ -21,59 +20,86 @@ import numpy as np
 import pytest
 
 import tinypytorch.functions as F
-from tinypytorch import Config, Function, Variable, no_grad, using_config
-
-WAIT = 30  # seconds: only reached if the library deadlocks, which is then a failure, not a hang
-
-
-def switches():
-    """Everything a pass or a block may touch: this thread's switches and the collector's state."""
-    return Config.enable_backprop, Config.recording_backward, gc.isenabled(), gc.get_threshold()
+from switches import WAIT, in_thread, put_back, restored, switches  # noqa: F401 (restored: a fixture)
+from tinypytorch import Config, Variable, no_grad, using_config
 
 
-@pytest.fixture
-def restored():
-    """The switches as they were before the test, checked and put back after it."""
-    before = switches()
-    yield before
-    after = switches()
-    Config.enable_backprop, Config.recording_backward = before[0], before[1]
-    gc.enable() if before[2] else gc.disable()
-    gc.set_threshold(*before[3])
-    assert after == before
+# --- no_grad and using_config -------------------------------------------------------------------------------
+
+def test_no_grad_records_nothing_and_restores_config():
+    x = Variable(np.array(2.0))
+    with no_grad():
+        y = x * 2
+        assert Config.enable_backprop is False
+    assert y.creator is None and y.generation == 0
+    assert Config.enable_backprop is True
+    with pytest.raises(KeyError):
+        with using_config("enable_backprop", False):
+            raise KeyError("boom")
+    assert Config.enable_backprop is True
+    with pytest.raises(AttributeError, match="no setting 'enable_backpro'"):
+        with using_config("enable_backpro", False):
+            pass
 
 
-class Gate(Function):
-    """The identity, whose backward waits at a gate: another thread acts while the pass is inside."""
-
-    def __init__(self, inside, go):
-        self.inside, self.go = inside, go
-
-    def forward(self, x):
-        return x
-
-    def backward(self, gy):
-        self.inside.set()
-        assert self.go.wait(WAIT)
-        return gy
+def test_a_running_block_cannot_be_entered_again():
+    block = no_grad()
+    with block:
+        with pytest.raises(RuntimeError, match="already running; nest a new one"):
+            with block:
+                pass
+        assert Config.enable_backprop is False
+    assert Config.enable_backprop is True
+    with block:  # used again after it ended: fine
+        assert Config.enable_backprop is False
+    assert Config.enable_backprop is True
 
 
-def in_thread(target):
-    """Start `target` in a thread; returns the thread and a list that receives its exception, if any."""
-    errors = []
+# --- as decorators ------------------------------------------------------------------------------------------
 
-    def run():
-        try:
-            target()
-        except BaseException as e:  # noqa: BLE001 (reported to the test thread)
-            errors.append(e)
+def test_no_grad_decorates_a_function():
+    @no_grad()
+    def predict(x):
+        """Double it."""
+        assert Config.enable_backprop is False
+        return x * 2
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
+    x = Variable(np.array(1.0))
+    y = predict(x)
+    assert y.creator is None and y.data == 2.0
+    assert predict.__name__ == "predict" and predict.__doc__ == "Double it."
+    assert Config.enable_backprop is True and (x * 2).creator is not None
 
 
-# --- 1. Config is per thread --------------------------------------------------------------------------------
+def test_a_decorated_function_may_recurse_and_restores_after_an_error():
+    @no_grad()
+    def countdown(x, n):
+        if n == 0:
+            raise ArithmeticError("bottom")
+        return countdown(x * 1, n - 1)
+
+    with pytest.raises(ArithmeticError):
+        countdown(Variable(np.array(1.0)), 3)
+    assert Config.enable_backprop is True
+
+
+def test_using_config_decorates_too():
+    @using_config("recording_backward", True)
+    def recorded(x):
+        return x * 2
+
+    y = recorded(Variable(np.array(1.0)))
+    assert y.creator.from_backward is True and Config.recording_backward is False
+
+
+def test_a_generator_function_is_refused_as_a_decorator_target():
+    with pytest.raises(TypeError, match="decorates plain functions.*use a `with` block inside it"):
+        @no_grad()
+        def gen(x):
+            yield x * 2
+
+
+# --- Config is per thread -----------------------------------------------------------------------------------
 
 def test_no_grad_in_one_thread_does_not_stop_another_from_recording(restored):
     inside, leave = threading.Event(), threading.Event()
@@ -153,46 +179,7 @@ def test_config_set_the_books_way_is_the_calling_threads(restored):
     assert (Variable(np.array(1.0)) * 2).creator is not None
 
 
-# --- 3. the collector: a pass in one thread never switches it on for another -------------------------------
-
-def test_backward_in_one_thread_leaves_a_collector_another_thread_switched_off(restored):
-    inside, go = threading.Event(), threading.Event()
-    x = Variable(np.array(1.0))
-    y = Gate(inside, go)(x) * 2
-    thread, errors = in_thread(y.backward)  # the pass starts with the collector on
-    try:
-        assert inside.wait(WAIT)
-        gc.disable()  # this thread switches it off while the pass runs
-        go.set()
-        thread.join(WAIT)
-        assert errors == [] and x.grad.data == 2.0
-        assert not gc.isenabled()
-    finally:
-        go.set()
-        gc.enable()
-
-
-def test_two_overlapping_passes_in_two_threads_restore_the_collector(restored):
-    gates = {name: (threading.Event(), threading.Event()) for name in "ab"}
-    xs = {name: Variable(np.array(1.0)) for name in "ab"}
-    ys = {name: Gate(*gates[name])(xs[name]) * 3 for name in "ab"}
-    a, a_errors = in_thread(ys["a"].backward)
-    try:
-        assert gates["a"][0].wait(WAIT)
-        b, b_errors = in_thread(ys["b"].backward)  # starts while a's pass runs
-        assert gates["b"][0].wait(WAIT)
-        gates["a"][1].set()  # a ends first, while b's pass still runs
-        a.join(WAIT)
-    finally:
-        for _, go in gates.values():
-            go.set()
-    b.join(WAIT)
-    assert a_errors == b_errors == []
-    assert xs["a"].grad.data == xs["b"].grad.data == 3.0
-    # `restored` checks that the collector is on with its thresholds as before
-
-
-# --- 3. interrupts ------------------------------------------------------------------------------------------
+# --- interrupts ---------------------------------------------------------------------------------------------
 
 def workload():
     """What a notebook cell does: create_graph backward twice, then with blocks and a decorated function."""
@@ -246,9 +233,7 @@ def test_an_interrupt_at_any_point_leaves_every_switch_as_it_was(restored):
         interrupted += hit
         if switches() != restored:
             stuck.append((k, switches()))
-            Config.enable_backprop, Config.recording_backward = restored[0], restored[1]
-            gc.enable()
-            gc.set_threshold(*restored[3])
+            put_back(restored)
     assert stuck == []
     # a few points are inside a finalizer (`__del__`), where Python reports an exception instead of raising it
     assert interrupted > 0.9 * points
@@ -258,7 +243,7 @@ def test_an_interrupt_at_any_point_leaves_every_switch_as_it_was(restored):
 # a signal landing in a finalizer or a gc callback (hypothesis installs one) is reported there, not raised
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_timer_interrupts_during_create_graph_backward(restored):
-    """The issue's experiment: Ctrl-C (a SIGALRM raising KeyboardInterrupt) at random moments."""
+    """Ctrl-C (a SIGALRM raising KeyboardInterrupt) at random moments of create_graph passes."""
     armed = [False]
 
     def on_alarm(signum, frame):

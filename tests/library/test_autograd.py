@@ -1,4 +1,4 @@
-"""`tinypytorch.grad`, the functional form of backward (as `torch.autograd.grad`), issue 9.
+"""`grad` (tinypytorch.autograd), the functional form of backward, as `torch.autograd.grad`.
 
 It must give what `backward` gives, to any order, while leaving every `.grad` alone; expected values are
 closed-form derivatives. That `grad` and `backward` agree with calculus to order 3 for every operator and
