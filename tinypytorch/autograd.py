@@ -42,7 +42,8 @@ def _grad_seeds(outputs, grad_outputs):
     for i, (y, g) in enumerate(zip(outputs, grad_outputs)):
         if y in seeds:
             raise ValueError(f"outputs[{i}] is listed twice; list each output once")
-        hint = "grad's third argument is grad_outputs, as in PyTorch: give create_graph by keyword"
+        hint = ("grad's third argument is grad_outputs, as in PyTorch: give create_graph by keyword, "
+                "e.g. grad(y, x, create_graph=True)")
         seeds[y] = Constant(np.ones_like(y.data)) if g is None else \
             as_gradient(y, g, f"grad_outputs[{i}]", hint)
     return seeds

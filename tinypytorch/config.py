@@ -141,15 +141,30 @@ class no_grad(using_config, metaclass=_ClassBlock):
         super().__init__("enable_backprop", False)
 
 
-class backward_mode(using_config):
+class backward_mode:
     """The switches a backward pass runs under: it records a graph of its own only with `create_graph`.
 
     The book's `with using_config("enable_backprop", create_graph):` (its Step 32), together with
-    `recording_backward`, which marks the Functions that pass records. Both switches change in one step,
-    and come back as `using_config`'s do, whatever ends the pass.
+    `recording_backward`, which marks the Functions that the pass records. Both switches change in one
+    step and come back whatever ends the pass, as with `using_config` (a small class of its own, since
+    it runs once per pass).
 
     Introduced in Step 29.
     """
 
+    __slots__ = ("_create_graph", "_old", "_switches")
+
     def __init__(self, create_graph: bool):
-        self._settings = {"enable_backprop": create_graph, "recording_backward": create_graph}
+        self._create_graph, self._switches = create_graph, None
+
+    def __enter__(self):
+        self._old = Config.enable_backprop, Config.recording_backward
+        self._switches = switches = Config.__dict__
+        switches.update(enable_backprop=self._create_graph, recording_backward=self._create_graph)  # last
+
+    def __exit__(self, *exc_info):
+        switches, self._switches = self._switches, None
+        if switches is not None:
+            switches["enable_backprop"], switches["recording_backward"] = self._old
+
+    __del__ = __exit__

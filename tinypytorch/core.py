@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 _NUMERIC_KINDS = frozenset("biufc")  # numpy dtype kinds of numbers: bool, int, unsigned, float, complex
-_PYTHON_NUMBERS = frozenset((int, float, complex))
+_PYTHON_NUMBERS = frozenset((bool, int, float, complex))  # these exact types: numpy scalars are not "weak"
 _FLOAT64 = np.dtype(np.float64)
 
 
@@ -46,9 +46,9 @@ def _checked_data(data):
     if isinstance(data, np.ndarray):
         if data.dtype.kind in _NUMERIC_KINDS:
             return data
-        raise TypeError(f"Variable data must hold numbers, got an array of dtype {data.dtype} "
-                        f"({np.array2string(data, threshold=3)[:40]}); convert it first, "
-                        f"e.g. np.array([1.0, 2.0]) or a.astype(np.float64)")
+        shown = np.array2string(data, threshold=3)[:40]
+        raise TypeError(f"Variable data must hold numbers, got an array of dtype {data.dtype} ({shown}); "
+                        f"convert it first, e.g. np.array([1.0, 2.0]) or a.astype(np.float64)")
     if isinstance(data, Variable):
         raise TypeError("Variable data must be a numpy ndarray, got a Variable. A gradient is a Variable since "
                         "Step 29: use its array, e.g. `x.data -= lr * x.grad.data`.")
@@ -58,12 +58,10 @@ def _checked_data(data):
 
 def _checked_name(name):
     """`name` if it can label a graph node (a str with no NUL character, or None), else a TypeError/ValueError."""
-    if name is None:
-        return name
-    if not isinstance(name, str):
+    if name is not None and not isinstance(name, str):
         raise TypeError(f"a Variable's name must be a str or None, got {type(name).__name__} ({name!r:.40}); "
                         f"e.g. name='x'")
-    if "\0" in name:
+    if name is not None and "\0" in name:
         raise ValueError(f"a Variable's name cannot hold a NUL character (\\0), got {name!r:.40}")
     return name
 
@@ -186,8 +184,7 @@ class Variable:
         Changed in Step 29: `grad` reads as zeros after clearing, so the second derivative of `3 * x` is 0
         rather than None.
         """
-        data = self._data
-        self._grad = None if data is None else _ClearedGrad(np.zeros(data.shape, data.dtype))
+        self._grad = None if self._data is None else _ClearedGrad(np.zeros(self._data.shape, self._data.dtype))
 
     def backward(self, gradient=None, retain_grad: bool = False, create_graph: bool = False):
         """Backpropagate from this variable (`backprop`), then add each gradient into its variable's `grad`.
@@ -225,7 +222,8 @@ class Variable:
             >>> x.grad
             variable(44.0)
         """
-        _check_flags(retain_grad=retain_grad, create_graph=create_graph)
+        if type(retain_grad) is not bool or type(create_graph) is not bool:
+            _check_flags(retain_grad=retain_grad, create_graph=create_graph)
         if self._data is None:
             raise ValueError("backward() on a Variable with no data")
         if gradient is not None:
@@ -264,6 +262,18 @@ def as_array(x):
     From Part 1–2.
     """
     return x if isinstance(x, np.ndarray) else np.asarray(x)
+
+
+def _wrapped(obj, inputs) -> Constant:
+    """A number or ndarray given to a Function, wrapped as a Constant (`as_variable`).
+
+    A Python number takes the type numpy gives it beside the call's first Variable, as numpy's "weak"
+    scalars do (`x * 2.0` stays float32 for a float32 `x`).
+    """
+    beside = next((x._data for x in inputs if isinstance(x, Variable) and x._data is not None), None)
+    if type(obj) in _PYTHON_NUMBERS and beside is not None:
+        return Constant(np.asarray(obj, dtype=np.result_type(beside, obj)))
+    return as_variable(obj)
 
 
 def as_variable(obj) -> Variable:
@@ -310,7 +320,7 @@ class Function:
         if self.inputs is not None:
             raise RuntimeError(f"this {type(self).__name__} instance already holds a graph; a Function object is "
                                f"one node, so create a new one for each call, e.g. {type(self).__name__}()(x)")
-        inputs = [x if isinstance(x, Variable) else as_variable(x) for x in inputs]
+        inputs = [x if isinstance(x, Variable) else _wrapped(x, inputs) for x in inputs]
         ys = self.forward(*[x._data for x in inputs])
         if isinstance(ys, tuple):
             outputs = [Variable(as_array(y)) for y in ys]
@@ -362,20 +372,20 @@ class GenerationQueue:
     """
 
     def __init__(self):
-        self._heap, self._queued, self._arrival = [], set(), itertools.count()
+        self._waiting, self._queued, self._arrival = [], set(), itertools.count()
 
     def add(self, f: Function | None):
         """Queue `f`, unless it is None (an input's creator) or queued already."""
         if f is not None and f not in self._queued:
             self._queued.add(f)
-            heapq.heappush(self._heap, (-f.generation, next(self._arrival), f))
+            heapq.heappush(self._waiting, (-f.generation, next(self._arrival), f))
 
     def pop(self) -> Function:
         """The next Function to run."""
-        return heapq.heappop(self._heap)[-1]
+        return heapq.heappop(self._waiting)[-1]
 
     def __bool__(self):
-        return bool(self._heap)
+        return bool(self._waiting)
 
 
 class BackwardObserver:
@@ -447,9 +457,9 @@ class ObserverSwitch:
 def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False, given=()) -> dict:
     """One backward pass from `seeds` ({output: its starting gradient}); returns {variable: its gradient}.
 
-    The result holds the gradients of the graph's inputs and, with `retain_grad`, of every variable on
-    the way; each is owned by its variable alone, and none is one of
-    the caller's own objects in `given`. `Variable.backward` stores them; `tinypytorch.grad` returns them.
+    The result holds the gradients of the graph's inputs and, with `retain_grad`, of every variable on the
+    way; each is owned by its variable alone, and none is one of the caller's own objects in `given`.
+    `Variable.backward` stores them; `tinypytorch.grad` returns them.
 
     Introduced in Step 29: the book's `Variable.backward`, with `create_graph`.
     """
@@ -466,9 +476,9 @@ def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False,
             gys = [take(y(), None) for y in f.outputs]
             gxs = _backward_of(f, gys)
             for x, gx in zip(f.inputs, gxs):
-                if gx is None:
-                    continue                          # no gradient for this input (a constant needs none)
-                if gx._data.shape != x._data.shape or gx._data.dtype is not x._data.dtype:
+                if gx is None or isinstance(x, Constant):
+                    continue                          # a constant needs no gradient
+                if (gx._data.shape, gx._data.dtype) != (x._data.shape, x._data.dtype):
                     gx = _fitted(gx, x, f)            # back to x's shape and dtype: numpy broadcast or promoted
                 grads[x] = gx if x not in grads else grads[x] + gx
                 queue.add(x.creator)
@@ -479,7 +489,7 @@ def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False,
 
 
 def _backward_of(f, gys):
-    """`f.backward(*gys)` as a tuple with one gradient per input of f: a Variable, or None (always for a constant)."""
+    """`f.backward(*gys)` as a tuple with one gradient (a Variable, or None) per input of f; else a clear error."""
     try:
         gxs = f.backward(*gys)
     except ValueError as error:
@@ -493,7 +503,7 @@ def _backward_of(f, gys):
     for gx in gxs:
         if gx is not None and not isinstance(gx, Variable):
             raise TypeError(_not_variables(f, gxs))
-    return tuple(None if isinstance(x, Constant) else gx for x, gx in zip(f.inputs, gxs))
+    return gxs
 
 
 def _not_variables(f, gxs):
@@ -548,7 +558,7 @@ def _store(grads, output):
         x._grad = gx
 
 
-def _check_flags(**flags):
+def _check_flags(**flags):  # called only when a flag is not a bool
     for name, value in flags.items():
         if not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"{name} must be True or False, got {value!r:.40}")
@@ -564,7 +574,7 @@ def as_gradient(y: Variable, gradient, what: str = "gradient", hint: str = "") -
     """
     if isinstance(gradient, Variable):
         start = gradient
-    elif isinstance(gradient, (np.ndarray, np.generic)) or type(gradient) in _PYTHON_NUMBERS:
+    elif isinstance(gradient, (np.ndarray, np.generic)) or type(gradient) in _PYTHON_NUMBERS - {bool}:
         data = np.array(gradient)  # a copy: the caller's array is never stored as a gradient
         if data.dtype.kind not in _NUMERIC_KINDS or (data.dtype.kind == "c" and y.dtype.kind != "c"):
             raise TypeError(f"{what} must hold real numbers for an output of dtype {y.dtype}, got dtype {data.dtype}")

@@ -224,8 +224,8 @@ def get_dot_graph(output: Variable | Sequence[Variable], verbose: bool = True, *
     variables are often unnamed and functions shared. The picture has a transparent background, black
     text on light fills and mid-grey arrows, so it reads on light and dark pages.
 
-    Introduced in Step 25. Changed in Step 34: `trace` and `generations`, so that a still picture shows the
-    order backward took.
+    Introduced in Step 25. Changed in Step 29: a list of outputs, and `mark_backward`. Changed in Step 34:
+    `trace` and `generations`, so that a still picture shows the order backward took.
 
     Args:
         output: the Variable whose graph to draw, or a list of Variables to draw their graphs together.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import Config
-from .core import Constant, Function, Variable, as_variable
+from .core import Constant, Function, Variable
 
 __all__ = ["Add", "Sub", "Mul", "Div", "Neg", "Pow", "ConstantBasePow",
            "add", "sub", "rsub", "mul", "div", "rdiv", "neg", "pow", "rpow"]
@@ -137,48 +137,34 @@ class ConstantBasePow(Function):
 # The operators
 # ---------------------------------------------------------------------------------------------------------
 
-def _operand(obj, variable):
-    """Wrap `obj`, the other operand of an operator on `variable`, as a Constant of the type numpy would give.
-
-    Since NumPy 2 a Python number is a "weak" scalar that takes the array's type (`x.data * 2.0` stays
-    float32), while a wrapped 0-d float64 array would not: so a Python number is wrapped in the type it
-    takes beside `variable`'s array.
-    """
-    if isinstance(obj, Variable):
-        return obj
-    if type(obj) in _PYTHON_NUMBERS and variable.data is not None:
-        return Constant(np.asarray(obj, dtype=np.result_type(variable.data, obj)))
-    return as_variable(obj)
-
-
 def add(x0, x1):
     """`x0 + x1` as a graph node (`Variable.__add__`, `__radd__`). From Part 1–2."""
-    return Add()(x0, _operand(x1, x0))
+    return Add()(x0, x1)
 
 
 def sub(x0, x1):
     """`x0 - x1` as a graph node (`Variable.__sub__`). From Part 1–2."""
-    return Sub()(x0, _operand(x1, x0))
+    return Sub()(x0, x1)
 
 
 def rsub(x0, x1):
     """`x1 - x0`, for a number or ndarray on the left (`Variable.__rsub__`). From Part 1–2."""
-    return Sub()(_operand(x1, x0), x0)
+    return Sub()(x1, x0)
 
 
 def mul(x0, x1):
     """`x0 * x1` as a graph node (`Variable.__mul__`, `__rmul__`). From Part 1–2."""
-    return Mul()(x0, _operand(x1, x0))
+    return Mul()(x0, x1)
 
 
 def div(x0, x1):
     """`x0 / x1` as a graph node (`Variable.__truediv__`). From Part 1–2."""
-    return Div()(x0, _operand(x1, x0))
+    return Div()(x0, x1)
 
 
 def rdiv(x0, x1):
     """`x1 / x0`, for a number or ndarray on the left (`Variable.__rtruediv__`). From Part 1–2."""
-    return Div()(_operand(x1, x0), x0)
+    return Div()(x1, x0)
 
 
 def neg(x):
@@ -258,13 +244,14 @@ def _writes_into_arrays(kwargs):
     return bool(out) and not any(isinstance(o, Variable) for o in out)
 
 
+_FUNCTIONS = ("sin", "cos", "tanh", "exp", "log", "square")  # tinypytorch.functions, which imports this module
+
+
 def _refusal(ufunc, method):
     """Why numpy's `ufunc` cannot take a Variable, and what to write instead."""
-    from . import functions  # only when refusing: the message names F.<name> only where it exists
-
     name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
     instead = f"F.{ufunc.__name__}(x) of tinypytorch.functions" if method == "__call__" and \
-        hasattr(functions, ufunc.__name__) else "the operators, or tinypytorch.functions (sin, cos, tanh, exp, log, square)"
+        ufunc.__name__ in _FUNCTIONS else f"the operators, or tinypytorch.functions ({', '.join(_FUNCTIONS)})"
     return (f"numpy's {name} does not accept a Variable; use {instead}, or pass x.data for a plain array "
             f"(which records no graph)")
 

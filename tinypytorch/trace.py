@@ -28,11 +28,11 @@ class PlainStack(GenerationQueue):
         """Put `f` on top, unless it is None or was put there before."""
         if f is not None and f not in self._queued:
             self._queued.add(f)
-            self._heap.append(f)
+            self._waiting.append(f)
 
     def pop(self) -> Function:
         """The Function found last."""
-        return self._heap.pop()
+        return self._waiting.pop()
 
 
 @dataclass(eq=False, slots=True)

@@ -12,6 +12,10 @@ print("f''(2) =", ggx)
 print("x.grad =", x.grad)             # nothing was stored
 
 z = 3 * x
-gz, = grad(z, x, create_graph=True)
-ggz, = grad(gz, x)                    # the derivative of a constant
-print("d2(3x)/dx2 =", ggz)
+gz, = grad(z, x, create_graph=True)   # dz/dx = 3: a constant, its graph never reaches x
+try:
+    grad(gz, x)
+except ValueError as error:
+    print("grad(gz, x) raises ValueError:", error)
+ggz, = grad(gz, x, allow_unused=True)
+print("grad(gz, x, allow_unused=True):", ggz)

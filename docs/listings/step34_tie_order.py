@@ -1,15 +1,13 @@
 """Step 34: functions of one generation, in the book's order and in TinyPytorch's."""
 # --8<-- [start:orders]
-import heapq
-import itertools
-
 import numpy as np
 
 from tinypytorch import Variable
+from tinypytorch.trace import BackwardTrace
 
 
 def book_order(y):
-    """The book's list: append, sort by generation, take the last one."""
+    """A model of the book's list: append, sort by generation, take the last one."""
     funcs, seen, order = [y.creator], {y.creator}, []
     while funcs:
         f = funcs.pop()
@@ -22,19 +20,11 @@ def book_order(y):
     return order
 
 
-def heap_order(y):
-    """TinyPytorch's heap: newest generation first; ties first found, first out."""
-    tie = itertools.count()
-    heap = [(-y.creator.generation, next(tie), y.creator)]
-    seen, order = {y.creator}, []
-    while heap:
-        f = heapq.heappop(heap)[2]
-        order.append(f)
-        for x in f.inputs:
-            if x.creator is not None and x.creator not in seen:
-                seen.add(x.creator)
-                heapq.heappush(heap, (-x.creator.generation, next(tie), x.creator))
-    return order
+def library_order(y):
+    """The order TinyPytorch's own backward pass visits, as a BackwardTrace records it."""
+    with BackwardTrace() as trace:
+        y.backward()
+    return [step.function for step in trace.steps]
 # --8<-- [end:orders]
 
 
@@ -49,7 +39,7 @@ def name(f):
 x = Variable(np.array(1.0))
 y = x * 0.1 + x * 0.5 + x * 0.3      # dy/dx = 0.9
 
-for label, order in (("book", book_order(y)), ("heap", heap_order(y))):
+for label, order in (("book", book_order(y)), ("heap", library_order(y))):
     print(f"{label}:", " -> ".join(name(f) for f in order))
     # each x*c sends c to x; add the contributions in the order visited
     total = None
@@ -59,6 +49,5 @@ for label, order in (("book", book_order(y)), ("heap", heap_order(y))):
             total = c if total is None else total + c
     print(f"      dy/dx, added in this order: {total!r}")
 
-y.backward()
-print("y.backward():", repr(float(x.grad.data)))
+print("y.backward():", repr(float(x.grad.data)))   # the pass library_order ran
 # --8<-- [end:compare]

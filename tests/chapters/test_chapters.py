@@ -39,7 +39,7 @@ CHAPTERS = {
 FIGURES = ROOT / "docs" / "figures"
 
 #: Pages besides docs/steps/stepNN.md that show a step's listings and figures.
-EXTRA_PAGES = {25: [RECAP], 34: [ROOT / "docs" / "api" / "index.md"]}
+EXTRA_PAGES = {25: [RECAP], 34: [ROOT / "docs" / "api" / "index.md", ROOT / "docs" / "benchmarks.md"]}
 
 STEPS = [pytest.param(n, marks=getattr(pytest.mark, f"step{n}"), id=f"step{n}") for n in CHAPTERS]
 

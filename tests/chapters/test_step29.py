@@ -94,7 +94,7 @@ def test_derivative_of_a_constant_reads_zero(page):
     out = run_listing("step29_constant_derivative.py").splitlines()
     assert out == ["dy/dx   = variable(3.0)", "d2y/dx2 = variable(0.0)"]
     # the forgotten cleargrad (3 instead of 0) is computed in Step 30's table, which this page links to
-    assert states(page, "3", "(step30.md#cleargrad)")      # the first derivative, left in x.grad
+    assert "(step30.md#cleargrad)" in page
 
 
 def test_grad_is_none_until_touched_or_cleared():
@@ -140,8 +140,77 @@ def test_grad_returns_the_derivatives_and_stores_none(page):
     out = run_listing("step29_grad.py")
     assert f"f'(2)  = variable({float(f1(2))})" in out and f"f''(2) = variable({float(f2(2))})" in out
     assert "x.grad = None" in out                              # returned, not stored
-    assert "d2(3x)/dx2 = variable(0.0)" in out                 # the derivative of a constant is 0
-    assert "$f'(2) = 24$ and $f''(2) = 44$ as before, and `x.grad` was never touched" in " ".join(page.split())
+    # dz/dx = 3 does not depend on x: an error, as in PyTorch, and None with allow_unused=True
+    assert re.search(r"^grad\(gz, x\) raises ValueError: .*allow_unused=True", out, re.M)
+    assert "grad(gz, x, allow_unused=True): None" in out
+    text = " ".join(page.split())
+    assert "$f'(2) = 24$ and $f''(2) = 44$ as before, and `x.grad` was never touched" in text
+    assert "is *not* read as zero here" in text and "`allow_unused=True`, which gives `None`" in text
+    assert "grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False)" in text
+
+
+def test_grad_signature_is_the_pages(page):
+    import inspect
+
+    from tinypytorch import grad
+
+    params = inspect.signature(grad).parameters
+    assert {name: p.default for name, p in params.items()} == {
+        "outputs": inspect.Parameter.empty, "inputs": inspect.Parameter.empty, "grad_outputs": None,
+        "create_graph": False, "allow_unused": False}
+    assert "`grad(outputs, inputs, grad_outputs=None, create_graph=False" in page.replace("\n", " ")
+
+
+def test_the_page_shows_the_librarys_own_pass(page):
+    """The pass is printed from the source at build time, and the line the page points at is in it."""
+    import inspect
+
+    from tinypytorch import core
+
+    from tinypytorch import config
+
+    out = run_listing("step29_show_pass.py")
+    assert out == inspect.getsource(core.backprop) + "\n" + inspect.getsource(config.backward_mode) + "\n"
+    assert '--8<-- "docs/listings/step29_show_pass.py"' in page
+    line = re.search(r"loop, `(with \w+\(create_graph\):)`", page).group(1)
+    assert re.search(rf"^ +{re.escape(line)}", inspect.getsource(core.backprop), re.M)   # the pass has it
+    # the line that makes create_graph work switches recording on exactly when create_graph is True
+    for create_graph in (True, False):
+        with config.backward_mode(create_graph):
+            assert config.Config.enable_backprop is create_graph
+            assert config.Config.recording_backward is create_graph
+    for helper in ("_backward_of", "_fitted", "_unshare", "_store"):
+        assert helper in out or helper in inspect.getsource(core.Variable.backward), helper
+        assert f"- `{helper}`" in page, helper                  # one sentence each on the page
+
+
+def test_a_gradient_graph_may_reuse_the_forward_graph(page):
+    """Tanh's first derivative graph contains the forward Tanh and is differentiated like any other."""
+    import tinypytorch.functions as F
+    from tinypytorch import Variable
+    from tinypytorch.graph import graph_stats
+
+    x = Variable(np.array(1.0))
+    F.tanh(x).backward(create_graph=True)
+    gx = x.grad
+    assert graph_stats(gx).functions["Tanh"] == 1          # the forward node is in the gradient's graph
+    x.cleargrad()
+    gx.backward()
+    t = np.tanh(1.0)
+    assert float(x.grad.data) == pytest.approx(-2 * t * (1 - t * t), rel=1e-15)
+    assert "which is why it can be differentiated on its own" not in page
+
+
+def test_the_gradient_check_draws_a_fresh_direction_at_each_order(monkeypatch, page):
+    import tinypytorch.gradcheck as gc
+
+    seen = []
+    real = gc._directional_derivative
+    monkeypatch.setattr(gc, "_directional_derivative",
+                        lambda f, directions: (seen.append([d.copy() for d in directions]), real(f, directions))[1])
+    assert gc.gradient_check(lambda x: x ** 4, np.array([0.5, -1.0]), order=4)
+    assert len(seen) == 3 and not np.allclose(seen[0][0], seen[1][0]) and not np.allclose(seen[1][0], seen[2][0])
+    assert states(page, "mixed directional derivative", "a fresh random direction")
 
 
 def test_try_it_third_derivative(page):

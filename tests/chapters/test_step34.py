@@ -39,28 +39,42 @@ def top_level_and_nested_imports(path: Path) -> tuple[str, str]:
 def test_module_layout_listing_agrees_with_the_source():
     out = run_listing("step34_module_layout.py")
     init_top, init_nested = top_level_and_nested_imports(PKG / "__init__.py")
-    names = re.search(r"^from \.core import (.+)$", init_top, re.M).group(1).split(", ")
-    assert len(names) == 9     # nine since `grad` (issue 9); step34.md's figure alt text still says "eight"
-    assert f"-> core ({', '.join(names)})" in out
+    for module in ("autograd", "config", "core"):
+        names = re.search(rf"^from \.{module} import (.+)$", init_top, re.M).group(1)
+        assert f"tinypytorch:" in out and f"    -> {module} ({names})\n" in out
+    assert re.search(r"^from \. import ops\b", init_top, re.M) and "    -> ops\n" in out   # attaches the operators
     assert "from . import graph" in init_nested and "-> graph   [lazy]" in out
     assert "from . import render" in init_nested and "-> render   [lazy]" in out
 
+    config_top, config_nested = top_level_and_nested_imports(PKG / "config.py")
+    assert "from ." not in config_top + config_nested            # config imports nothing from the package
+    assert re.search(r"^config:\n(?!    )", out, re.M)
     core_top, core_nested = top_level_and_nested_imports(PKG / "core.py")
-    assert "from ." not in core_top + core_nested                # core imports nothing from the package
-    assert re.search(r"^core:\n    -> numpy\n(?!    )", out, re.M)
+    assert re.findall(r"^from \.(\w+)", core_top, re.M) == ["config"] and "from ." not in core_nested
+    names = re.search(r"^from \.config import (.+)$", core_top, re.M).group(1)
+    assert re.search(rf"^core:\n    -> config \({re.escape(names)}\)\n    -> numpy\n(?!    )", out, re.M)
 
-    for module, names in (("functions", "Function"), ("gradcheck", "Variable, sum_to"),
-                          ("graph", "Constant, Function, Variable, _switches"), ("render", "Variable")):
+    # each working module's package imports, read with regular expressions
+    expected = {"autograd": ["core"], "functions": ["core"], "gradcheck": ["core"], "graph": ["core"], "ops": ["config", "core"],
+                "render": ["core", "graph"], "trace": ["core", "graph"]}
+    for module, targets in expected.items():
         top, _ = top_level_and_nested_imports(PKG / f"{module}.py")
-        assert f"from .core import {names}" in top
-        assert f"{module}:\n    -> core ({names})" in out
+        assert sorted(re.findall(r"^from \.(\w+) import", top, re.M)) == targets, module
+        for target in targets:
+            names = re.search(rf"^from \.{target} import (.+)$", top, re.M).group(1)
+            assert f"    -> {target} ({names})\n" in out.split(f"\n{module}:\n", 1)[1], (module, target)
+    # no import against the order, not even inside a function (a nested line starting "from the" is prose)
+    assert not any(re.search(r"^(from \.|import tinypytorch)", top_level_and_nested_imports(PKG / f"{m}.py")[1], re.M)
+                   for m in expected)
+    # trace watches the pass through core's public observer interface: no private name crosses a module
+    trace_top, _ = top_level_and_nested_imports(PKG / "trace.py")
+    assert "BackwardObserver" in trace_top and not re.search(r"import .*\b_\w", "\n".join(
+        top_level_and_nested_imports(PKG / f"{m}.py")[0] for m in expected))
     render_top, render_nested = top_level_and_nested_imports(PKG / "render.py")
-    assert "from .graph import get_dot_graph_and_stats" in render_top
-    assert "render:\n    -> core (Variable)\n    -> graph (get_dot_graph_and_stats)\n" in out
     graph_top, graph_nested = top_level_and_nested_imports(PKG / "graph.py")
     assert "graphviz" not in graph_top + graph_nested + render_top + render_nested   # dot runs as a program
     # numpy is the only third-party package imported, and only at load time
-    modules = {"core", "functions", "graph", "gradcheck", "render"}
+    modules = {"autograd", "config", "core", "ops", "functions", "graph", "gradcheck", "render", "trace"}
     third_party = set(re.findall(r"^    -> (\w+)$", out, re.M)) - modules
     assert third_party == {"numpy"} and "-> numpy   [lazy]" not in out
 
@@ -76,14 +90,16 @@ def test_engineering_detail_lives_in_the_api_docs_and_benchmarks():
     assert "api/index.md#layout" in chapter and "api/index.md#import-cost" in chapter
     assert "## Modules and their imports {#layout}" in api and "## What an import loads {#import-cost}" in api
     assert bench.rstrip().split("\n## ")[-1].startswith("Notes moved from Step 34 {#from-step34}")
-    assert "pauses the collector while it runs" in bench and "pauses the collector" not in chapter
+    assert '--8<-- "docs/listings/step34_gc_during_backward.py:count"' in bench
+    assert "step34_gc_during_backward.py" not in chapter and "pauses the" not in chapter
     assert chapter.count("benchmarks.md#from-step34") == 2 and "W3" not in chapter
     assert "- Overview: api/index.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 
-def test_import_tinypytorch_loads_only_the_core():
+def test_import_tinypytorch_loads_config_core_ops_and_autograd_only():
     out = run_listing("step34_import_cost.py")
-    assert "import tinypytorch            loads tinypytorch, tinypytorch.core\n" in out
+    assert ("import tinypytorch            loads tinypytorch, tinypytorch.autograd, tinypytorch.config, "
+            "tinypytorch.core, tinypytorch.ops\n") in out
     assert "import tinypytorch.functions  loads tinypytorch.functions\n" in out
     assert "tinypytorch.get_dot_graph     loads tinypytorch.graph\n" in out
     assert "matplotlib or graphviz loaded: no" in out
@@ -99,6 +115,56 @@ def test_module_diagram_dot_has_every_module_and_edge():
             edge = re.search(rf'^"{module}" -> "{target}"(.*)$', dot, re.M)
             assert edge, (module, target)
             assert ("dashed" in edge.group(1)) == lazy
+
+
+def test_the_collector_runs_during_backward_and_finds_nothing():
+    """What the benchmarks page (the notes moved from this chapter) says about the collector, and the
+    library's behaviour behind it: backward leaves the collector's settings alone, and while Step 32's
+    passes run the collector examines objects and frees none. Times are printed, never pinned."""
+    out = run_listing("step34_gc_during_backward.py")
+    collections = int(re.search(r"^collections while it ran: (\d+)$", out, re.M).group(1))
+    examined = int(re.search(r"^objects they examined: +(\d+)$", out, re.M).group(1))
+    assert collections > 0 and examined > 0
+    assert re.search(r"^objects they freed: +0$", out, re.M)
+    on, off = (float(t) for t in re.findall(r"^CPU time, collector [a-z ]+: +(\d+\.\d) ms$", out, re.M))
+    assert on > 0 and off > 0 and re.search(r"^ratio: \d+\.\d\d$", out, re.M)
+    # the library itself: a pass changes neither the switch nor the thresholds of the collector
+    import gc
+
+    import numpy as np
+
+    import tinypytorch.functions as F
+    from tinypytorch import Function, Variable
+
+    seen = []
+
+    class Probe(Function):
+        def forward(self, x):
+            return x
+
+        def backward(self, gy):
+            seen.append((gc.isenabled(), gc.get_threshold()))
+            return gy
+
+    before = gc.get_threshold()
+    gc.set_threshold(123, 4, 5)
+    try:
+        F.tanh(Probe()(Variable(np.array(1.0)))).backward(create_graph=True)
+        assert seen == [(True, (123, 4, 5))] and gc.get_threshold() == (123, 4, 5)
+    finally:
+        gc.set_threshold(*before)
+    bench = " ".join((ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8").split())
+    assert "used to pause the collector" in bench and "It no longer does" in bench
+
+
+def test_the_gc_sentence_says_no_garbage_not_no_cycles():
+    for name in ("step34.md", "step34.zh.md"):
+        text = " ".join((ROOT / "docs" / "steps" / name).read_text(encoding="utf-8").split())
+        assert "makes no cycles for it to find" not in text and "不会产生需要它去发现的循环引用" not in text
+    assert states(page_text(STEP), "no garbage", "section 6")
+    # and the behaviour the sentence rests on: with create_graph=True x is in a cycle, freed by gc only
+    out = run_listing("step34_create_graph_cycle.py")
+    assert re.search(r"^True\s+False\s+False\s+True$", out, re.M)
 
 
 # --- 2. weak references ---------------------------------------------------------------------------------------
@@ -118,13 +184,25 @@ def test_diamond_plain_stack_gives_32_generation_order_gives_64():
     assert 8 * x ** 3 == 64                                     # y = 2x^4
     a = x * x
     assert (2 * a) * (2 * x) == 32                              # only one of the two 2a terms reaches x
-    out = run_listing("step34_generations.py")
-    assert re.search(r"plain stack:\n\s+Add\(gen 2\) -> Square\(gen 1\) -> Square\(gen 0\) -> Square\(gen 1\)"
-                     r"\s+dy/dx = variable\(32\.0\)", out)
-    assert re.search(r"by generation:\n\s+Add\(gen 2\) -> Square\(gen 1\) -> Square\(gen 1\) -> Square\(gen 0\)"
-                     r"\s+dy/dx = variable\(64\.0\)", out)
-    assert "y.backward():  dy/dx = variable(64.0)" in out
+    out = run_listing("step34_trace.py")
+    assert re.search(r"generation:\n(.*\n){4} +dy/dx = variable\(64\.0\)", out)
+    assert re.search(r"stack:\n(.*\n){4} +dy/dx = variable\(32\.0\)", out)
     assert states(page_text(STEP), "$dy/dx = 32$", "64")
+
+
+def test_the_orders_are_shown_from_the_library_source():
+    """The queue and the plain stack on the page are the library's own classes, printed at build time."""
+    from tinypytorch.core import GenerationQueue
+    from tinypytorch.trace import PlainStack
+
+    out = run_listing("step34_show_source.py")
+    assert out.startswith("class GenerationQueue:") and "class PlainStack(GenerationQueue):" in out
+    assert "heapq.heappush" in out and "queue = watcher.queue()" in out and "f = queue.pop()" in out
+    text = page_text(STEP)
+    for section in ("queue", "stack"):
+        assert f'--8<-- "docs/listings/step34_show_source.py:{section}"' in text
+    assert "step34_generations.py" not in text                  # no re-implementation of the pass
+    assert issubclass(PlainStack, GenerationQueue) and "kept in the library on purpose" in " ".join(text.split())
 
 
 def test_same_generation_ties_book_order_and_heap_order():

@@ -206,3 +206,10 @@ def test_numpy_scalars_and_arrays_are_not_weak():
     x = Variable(np.ones(2, dtype=np.float32))
     assert (x * np.float64(2.0)).dtype == (x.data * np.float64(2.0)).dtype
     assert (x * np.ones(2)).dtype == np.float64  # a float64 array wins, as in numpy
+
+
+def test_the_refusal_names_exactly_the_functions_module():
+    import tinypytorch.functions as functions
+    from tinypytorch.ops import _FUNCTIONS
+
+    assert set(_FUNCTIONS) == {name for name in functions.__all__ if name.islower()}
