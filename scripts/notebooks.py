@@ -42,7 +42,6 @@ CHAPTER = re.compile(r"^(?P<stem>recap|steps/step\d\d)(?P<zh>\.zh)?\.md$")
 EXECUTED = {"on", "1", "true", "yes"}
 PYTHON = {"python", "py"}
 SNIPPET_LINE = re.compile(r"^\s*-{1,}8<-{1,}\s")
-HIDDEN_MARK = "markdown-exec: hide"   # markdown-exec runs such a line but does not show it
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif"}
 
@@ -178,42 +177,42 @@ def outside_fences(lines: list[str], fences: list[Fence]):
     return ((k, line) for k, line in enumerate(lines) if k not in inside)
 
 
-def flatten_containers(lines: list[str]) -> list[str]:
+def flatten_containers(lines: list[str]) -> tuple[list[str], list[int]]:
     """Admonitions (``!!!``/``???``) and content tabs (``===``) as a bold title and their body at the
-    outer level: a notebook's Markdown has neither, and code inside one must become a cell too."""
+    outer level: a notebook's Markdown has neither, and code inside one must become a cell too.
+    Also returns, for each line out, the index of the page's line it comes from."""
     out: list[str] = []
+    origin: list[int] = []
     bodies: list[int] = []   # the indentation of each open container's body
     fence = None
-    for line in lines:
+    for k, line in enumerate(lines):
         if not line.strip():
             out.append("")
+            origin.append(k)
             continue
         indent = len(line) - len(line.lstrip(" "))
         while bodies and indent < bodies[-1]:
             bodies.pop()
         text = line[bodies[-1]:] if bodies else line
+        container = None if fence is not None else CONTAINER.match(text)
         if fence is not None:
-            out.append(text)
             if fence.match(text):
                 fence = None
-            continue
-        opened = FENCE_OPEN.match(text)
-        if opened:
-            marker = opened["marker"]
+        elif FENCE_OPEN.match(text):
+            marker = FENCE_OPEN.match(text)["marker"]
             fence = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-            out.append(text)
-            continue
-        container = CONTAINER.match(text)
-        if container:
+        elif container:
             title = container["title"]
             if title is None:
                 title = (container["type"] or "").replace("-", " ").capitalize()
+            bodies.append(indent + 4)
             if title:
                 out.extend([f"**{title}**", ""])
-            bodies.append(indent + 4)
+                origin.extend([k, k])
             continue
         out.append(text)
-    return out
+        origin.append(k)
+    return out, origin
 
 
 @dataclass
@@ -415,21 +414,19 @@ def prose_cells(lines: list[str], convert: MarkdownForNotebook) -> list[dict]:
     return cells
 
 
-def block_cell(fence: Fence, src_uri: str) -> dict | None:
-    """The code cell for an executed or included block; None for code the page only shows."""
-    where = f"docs/{src_uri}:{fence.start + 1}"
+def block_cell(fence: Fence, src_uri: str, line: int) -> dict | None:
+    """The code cell for an executed or included block (at ``line`` of the page); None for code
+    the page only shows."""
+    where = f"docs/{src_uri}:{line}"
     if not (fence.executed or fence.included):
         return None
     code = expand_snippets(fence.body, where)
-    metadata = {"line": fence.start + 1, "session": fence.session,
+    metadata = {"line": line, "session": fence.session,
                 "shows_output": fence.executed and fence.shows_output}
-    if fence.executed:
-        if fence.lang not in PYTHON:
-            raise NotebookError(f"{where}: an executed `{fence.lang}` block; the notebook generator "
-                                "runs Python blocks only (scripts/notebooks.py)")
-        return code_cell([line.replace(f"# {HIDDEN_MARK}", "").rstrip() if HIDDEN_MARK in line else line
-                          for line in code], metadata)
-    if fence.lang in PYTHON:
+    if fence.executed and fence.lang not in PYTHON:
+        raise NotebookError(f"{where}: an executed `{fence.lang}` block; the notebook generator "
+                            "runs Python blocks only (scripts/notebooks.py)")
+    if fence.executed or fence.lang in PYTHON:
         return code_cell(code, metadata)
     included = [SNIPPET_LINE.sub("", line).strip().strip('"').split(":")[0]
                 for line in fence.body if SNIPPET_LINE.match(line)]
@@ -448,13 +445,13 @@ def chapter_notebook(markdown: str, src_uri: str) -> dict:
     """The notebook (nbformat 4 as a dict) of the chapter page ``docs/<src_uri>`` whose text is
     ``markdown``."""
     lang = language(src_uri)
-    lines = flatten_containers(markdown.split("\n"))
+    lines, origin = flatten_containers(markdown.split("\n"))
     convert = MarkdownForNotebook(src_uri)
     cells = [markdown_cell([TEXT[lang]["intro"].format(title=page_title(lines), src=src_uri)])]
     prose_start = 0
     prose: list[str] = []
     for fence in find_fences(lines):
-        cell = block_cell(fence, src_uri)
+        cell = block_cell(fence, src_uri, origin[fence.start] + 1)
         if cell is None:
             continue   # shown code (a shell command): it stays in the prose
         prose = lines[prose_start:fence.start]
