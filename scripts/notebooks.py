@@ -59,9 +59,9 @@ TEXT = {
         "button_title": "{name}: this page's text and code, to run in Jupyter",
     },
     "zh": {
-        "intro": ("*本 notebook 即 TinyPytorch 教程的页面「{title}」（`docs/{src}`），由页面本身生成："
-                  "文字相同，页面运行的每一段代码都按页面中的顺序排列。装好 `tinypytorch` 包后，"
-                  "从上到下依次运行即可。*"),
+        "intro": ("*这个 notebook 由 TinyPytorch 教程的页面「{title}」（`docs/{src}`）自动生成："
+                  "文字与页面相同，页面运行的每一段代码都按页面中的顺序排成代码单元。装好 `tinypytorch` "
+                  "包后，从上到下依次运行即可。*"),
         "continues": "接续 {where} 的代码。",
         "and": "、",
         "sep": "、",
