@@ -6,7 +6,9 @@ their ids, figures embedded as attachments with the page's alt text); every exec
 (markdown-exec's ``exec="on"``) becomes a code cell holding the code the page runs, its listing
 included as ``pymdownx.snippets`` includes it; an included file that is not Python (a ``.dot``
 listing) becomes a ``%%writefile`` cell; other code (a shell command) stays in the Markdown as the
-page shows it. Cells come in page order. A notebook has one kernel where the page has
+page shows it. Where a block's code draws a figure (``fig = Figure(...)``, ``graph =
+plot_dot_graph(...)``), a one-line cell after it shows that figure in Jupyter, drawn by the
+notebook's own run (the page shows the picture file instead). Cells come in page order. A notebook has one kernel where the page has
 markdown-exec sessions, so a block that continues a session runs after the ones it continues.
 
 The same reading of the page gives the marks a page shows above a block that continues an earlier
@@ -433,6 +435,53 @@ def block_cell(fence: Fence, src_uri: str, line: int) -> dict | None:
     return code_cell([f"%%writefile {posixpath.basename(included[0])}", *code], metadata)
 
 
+# A call whose result Jupyter can draw: a tinypytorch graph (it has an SVG repr), a matplotlib figure.
+DRAWN_BY = {"plot_dot_graph": "graph", "Graph": "graph", "Figure": "matplotlib"}
+
+
+def drawn_name(code: str) -> tuple[str, str] | None:
+    """The name the block binds last to a drawable object (``fig = Figure(...)``, ``graph =
+    plot_dot_graph(...)``, at the top level or in a ``with``/``for``/``if`` block), and its kind."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    found = None
+
+    def visit(statements):
+        nonlocal found
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
+                func = node.value.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if called in DRAWN_BY:
+                    found = (node.targets[0].id, DRAWN_BY[called])
+            for body in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(node, body, None), list):
+                    visit(getattr(node, body))
+
+    visit(tree.body)
+    return found
+
+
+def display_cell(code_cell_: dict) -> dict | None:
+    """A cell that shows in Jupyter what the code cell drew (the page saves it to a file, or
+    shows the picture the figure build made from the same code)."""
+    drawn = drawn_name("".join(code_cell_["source"]))
+    if drawn is None:
+        return None
+    name, kind = drawn
+    lines = ["%matplotlib inline", name] if kind == "matplotlib" else [name]
+    meta = code_cell_["metadata"]["tinypytorch"]
+    return code_cell(lines, {"line": meta["line"], "session": meta["session"], "shows_output": False,
+                             "displays": name})
+
+
 def page_title(lines: list[str]) -> str:
     for line in lines:
         m = HEADING.match(line)
@@ -457,6 +506,9 @@ def chapter_notebook(markdown: str, src_uri: str) -> dict:
         prose = lines[prose_start:fence.start]
         cells.extend(prose_cells(expand_snippets(prose, f"docs/{src_uri}"), convert))
         cells.append(cell)
+        shown = display_cell(cell) if fence.executed else None
+        if shown is not None:
+            cells.append(shown)
         prose_start = fence.end + 1
     cells.extend(prose_cells(expand_snippets(lines[prose_start:], f"docs/{src_uri}"), convert))
     kinds = {"markdown": "md", "code": "code"}

@@ -123,6 +123,11 @@ def page_blocks(markdown: str, where: str) -> list[tuple[int, bool, str]]:
     return blocks
 
 
+def is_page_block(cell) -> bool:
+    """A code cell that holds a block of the page (not one that shows what the block drew)."""
+    return cell["cell_type"] == "code" and "displays" not in cell["metadata"].get("tinypytorch", {})
+
+
 def cell_code(cell) -> str:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     lines = source.split("\n")
@@ -133,7 +138,7 @@ def cell_code(cell) -> str:
 
 def missing_blocks(markdown: str, notebook: dict, where: str = "page") -> list[str]:
     """What of the page's code the notebook lacks, or has out of the page's order."""
-    code_cells = [cell_code(c) for c in notebook["cells"] if c["cell_type"] == "code"]
+    code_cells = [cell_code(c) for c in notebook["cells"] if is_page_block(c)]
     prose = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     problems, next_cell = [], 0
     for line, runs, code in page_blocks(markdown, where):
@@ -158,7 +163,7 @@ def test_every_block_of_the_page_is_in_its_notebook(site_dir, src):
     page = (DOCS / src).read_text(encoding="utf-8")
     nb = json.loads(site_notebook(site_dir, src).read_text(encoding="utf-8"))
     assert missing_blocks(page, nb, f"docs/{src}") == []
-    assert len([c for c in nb["cells"] if c["cell_type"] == "code"]) == \
+    assert len([c for c in nb["cells"] if is_page_block(c)]) == \
         sum(runs for _, runs, _ in page_blocks(page, src))
 
 
@@ -186,7 +191,7 @@ def test_a_notebook_missing_a_cell_or_out_of_order_is_reported():
     src = "steps/step30.md"
     page = (DOCS / src).read_text(encoding="utf-8")
     nb = notebooks.chapter_notebook(page, src)
-    codes = [k for k, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    codes = [k for k, c in enumerate(nb["cells"]) if is_page_block(c)]
     dropped = {**nb, "cells": [c for k, c in enumerate(nb["cells"]) if k != codes[2]]}
     assert len(missing_blocks(page, dropped)) == 1
     swapped = {**nb, "cells": list(nb["cells"])}
@@ -295,6 +300,18 @@ def test_notebook_runs_clean_in_a_fresh_kernel(executed, src):
 def test_notebook_prints_what_the_page_shows(executed, site_dir, src):
     nb, _ = executed[src]
     assert output_mismatches(nb, site_page(site_dir, src).read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("src, shown", [("steps/step25.md", {"graph": "image/svg+xml", "g": "image/svg+xml"}),
+                                        ("steps/step26.md", {"fig": "image/png"})])
+def test_figures_the_code_draws_are_shown(executed, src, shown):
+    """Where a block draws a figure, the notebook shows it, drawn by its own run."""
+    nb, _ = executed[src]
+    drawn = {c.metadata["tinypytorch"]["displays"]: {k for o in c.outputs for k in o.get("data", {})}
+             for c in nb.cells if c.cell_type == "code" and "displays" in c.metadata["tinypytorch"]}
+    assert drawn.keys() == shown.keys()
+    for name, mime in shown.items():
+        assert mime in drawn[name], f"{name} shows {drawn[name]}"
 
 
 def test_a_broken_notebook_fails(site_dir):
