@@ -47,7 +47,7 @@ def page_source(page) -> str:
     return getattr(page.file, "src_uri", "")
 
 
-@event_priority(50)  # the page as written, before any other hook or plugin changes its Markdown
+@event_priority(50)  # the page as written, before the plugins at the default priority see it
 def on_page_markdown(markdown, page, config, files):
     src = page_source(page)
     if not notebooks.is_chapter(src):

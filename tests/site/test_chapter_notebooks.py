@@ -380,3 +380,18 @@ def test_marks_name_the_sections_of_the_earlier_blocks():
     assert list(zh.values())[1] == "接续 [§1](#one)、[「Two」](#two) 的代码。"
     marked = notebooks.mark_continuations(page, "en")
     assert marked.count("{: .tp-continues }") == 2
+
+
+# --- A page the generator cannot turn into a notebook -----------------------------------------
+
+
+@pytest.mark.parametrize("block, says", [
+    ('```bash exec="on"\necho hi\n```', "an executed `bash` block"),
+    ('```python exec="on"\n--8<-- "docs/listings/no_such_listing.py"\n```', "no_such_listing.py"),
+    ("![a figure that was never built](../figures/step99-none.svg)", "scripts/build_figures.py"),
+])
+def test_a_page_it_cannot_convert_gets_a_clear_error(block, says):
+    page = f"# Step 99\n\n## 1. One {{#one}}\n\n{block}\n"
+    with pytest.raises(notebooks.NotebookError, match=re.escape(says)) as raised:
+        notebooks.chapter_notebook(page, "steps/step99.md")
+    assert "docs/steps/step99.md" in str(raised.value)
