@@ -52,7 +52,10 @@ TEXT = {
         "intro": ("*This notebook is the page **{title}** of the TinyPytorch tutorial "
                   "(`docs/{src}`), generated from the page itself: the same text, and every block of "
                   "code the page runs, in the page's order. Run it from top to bottom with the "
-                  "`tinypytorch` package installed.*"),
+                  "`tinypytorch` package installed{needs}.*"),
+        "render": (" with its `render` extra (`pip install -e \".[render]\"` in a clone of the "
+                   "repository), which brings the `dot` program that draws this chapter's graphs"),
+        "matplotlib": ", and matplotlib",
         "continues": "Continues the code of {where}.",
         "and": " and ",
         "sep": ", ",
@@ -63,7 +66,10 @@ TEXT = {
     "zh": {
         "intro": ("*这个 notebook 由 TinyPytorch 教程的页面「{title}」（`docs/{src}`）自动生成："
                   "文字与页面相同，页面运行的每一段代码都按页面中的顺序排成代码单元。装好 `tinypytorch` "
-                  "包后，从上到下依次运行即可。*"),
+                  "包{needs}后，从上到下依次运行即可。*"),
+        "render": ("（连同 `render` 附加依赖：在仓库的克隆目录下执行 `pip install -e \".[render]\"`，"
+                   "本章画计算图要用到它带来的 `dot` 程序）"),
+        "matplotlib": "和 matplotlib ",
         "continues": "接续 {where} 的代码。",
         "and": "、",
         "sep": "、",
@@ -482,6 +488,34 @@ def display_cell(code_cell_: dict) -> dict | None:
                              "displays": name})
 
 
+def needs(cells: list[dict], lang: str) -> str:
+    """What the notebook's code needs besides the package, in the intro's words: the ``render``
+    extra where it draws graphs with ``dot``, matplotlib where it imports it."""
+    import ast
+
+    names: set[str] = set()
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code" or source.startswith("%"):
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue   # the run will say where
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    words = TEXT[lang]
+    said = ""
+    if any(n.startswith("tinypytorch.render") or n == "tinypytorch.plot_dot_graph" for n in names):
+        said += words["render"]
+    if any(n.split(".")[0] == "matplotlib" for n in names):
+        said += words["matplotlib"]
+    return said
+
+
 def page_title(lines: list[str]) -> str:
     for line in lines:
         m = HEADING.match(line)
@@ -496,7 +530,7 @@ def chapter_notebook(markdown: str, src_uri: str) -> dict:
     lang = language(src_uri)
     lines, origin = flatten_containers(markdown.split("\n"))
     convert = MarkdownForNotebook(src_uri)
-    cells = [markdown_cell([TEXT[lang]["intro"].format(title=page_title(lines), src=src_uri)])]
+    cells: list[dict] = []
     prose_start = 0
     prose: list[str] = []
     for fence in find_fences(lines):
@@ -511,6 +545,8 @@ def chapter_notebook(markdown: str, src_uri: str) -> dict:
             cells.append(shown)
         prose_start = fence.end + 1
     cells.extend(prose_cells(expand_snippets(lines[prose_start:], f"docs/{src_uri}"), convert))
+    intro = TEXT[lang]["intro"].format(title=page_title(lines), src=src_uri, needs=needs(cells, lang))
+    cells.insert(0, markdown_cell([intro]))
     kinds = {"markdown": "md", "code": "code"}
     counts = {"md": 0, "code": 0}
     for cell in cells:
