@@ -33,7 +33,7 @@ import nbformat
 import pytest
 
 from scripts import notebooks
-from twins import split_fences
+from twins import compare_notebooks, split_fences
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -104,6 +104,14 @@ def test_home_page_lists_every_notebook_of_its_language(site_dir, lang):
     assert all(p.is_file() for p in listed)
     assert re.search(r'href="notebooks/playground/"', home.read_text(encoding="utf-8")), \
         "the playground notebook stays on the home page"
+
+
+@pytest.mark.parametrize("src", notebooks.chapter_sources("en"))
+def test_chinese_notebook_runs_the_english_code(site_dir, src):
+    """The two editions' notebooks have the same cells, with the same code and figures; only the
+    Markdown differs (the parity test's rule for notebook twins)."""
+    twin = src[:-3] + ".zh.md"
+    assert compare_notebooks(site_notebook(site_dir, src), site_notebook(site_dir, twin)) == []
 
 
 # --- Every block of the page is in the notebook ---------------------------------------------
