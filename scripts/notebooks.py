@@ -294,6 +294,8 @@ def mark_continuations(markdown: str, lang: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _snippet_preprocessor():
+    """pymdownx.snippets configured as mkdocs.yml configures it (paths from the repository root,
+    a missing file is an error)."""
     import markdown
 
     md = markdown.Markdown(extensions=["pymdownx.snippets"],
@@ -303,9 +305,11 @@ def _snippet_preprocessor():
 
 
 def expand_snippets(lines: list[str], where: str) -> list[str]:
+    from pymdownx.snippets import SnippetMissingError
+
     try:
         return _snippet_preprocessor().run(list(lines))
-    except Exception as error:  # SnippetMissingError and kin
+    except (SnippetMissingError, OSError) as error:
         raise NotebookError(f"{where}: {error}") from error
 
 
