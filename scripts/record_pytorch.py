@@ -21,10 +21,14 @@ import platform
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the `scripts` package is beside it
+    sys.path.insert(0, str(ROOT))
+
+from scripts._files import write_atomic  # noqa: E402
+
 PROGRAMS = ROOT / "docs" / "listings" / "pytorch"
 RECORD = PROGRAMS / "recorded.json"
 TWIN = re.compile(r"^PyTorch twin of (docs/listings/[a-z0-9_]+\.py)")
@@ -70,17 +74,6 @@ def record() -> dict:
         "platform": f"{platform.system()} {platform.machine()}",
         "programs": {p.name: {"sha256": digest(p), "twin": twin(p), "stdout": run(p)} for p in programs()},
     }
-
-
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def load(path: Path = RECORD) -> dict:
@@ -173,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(problems) or f"{len(programs())} programs print what {RECORD.name} recorded")
         return 1 if problems else 0
     report = record()
-    write_atomically(RECORD, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(RECORD, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {RECORD.relative_to(ROOT)}: {len(report['programs'])} programs, torch {report['torch']}")
     return 0
 

@@ -1,15 +1,21 @@
-"""TeX as plain text, for the search previews (the pages themselves are typeset by MathJax).
+"""Search previews with math as plain text (the pages themselves are typeset by MathJax).
 
 The search index holds each section's HTML with its math as TeX source between arithmatex's
 ``\\(``/``\\)`` and ``\\[``/``\\]`` delimiters (``$``/``$$`` in notebook cells), and the search
-box shows that text as it is: ``\\(\\frac{\\partial y}{\\partial x}\\)``. ``math_to_text`` replaces
-every such span by a reading of it: ``∂y/∂x``, ``x²``, ``sin(x + nπ/2)``. It is a reading aid for
-a preview line, not a TeX parser: what it does not know it keeps, minus the backslash.
+box would show that text as it is: ``\\(\\frac{\\partial y}{\\partial x}\\)``. After the search plugin
+has written its index, ``on_post_build`` replaces every such span in each entry's title and text by a
+reading of it (``math_to_text``): ``∂y/∂x``, ``x²``, ``sin(x + nπ/2)``. It is a reading aid for a
+preview line, not a TeX parser: what it does not know it keeps, minus the backslash.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+
+from _shared import write_atomic
+from mkdocs.plugins import event_priority
 
 SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "Gamma": "Γ", "delta": "δ", "Delta": "Δ",
@@ -140,3 +146,16 @@ def math_to_text(text: str) -> str:
         parts[i] = MATH_SPAN.sub(lambda m: tex_to_text(next(g for g in m.groups() if g is not None)),
                                  parts[i])
     return "".join(parts)
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config) -> None:
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for doc in data.get("docs", []):
+        for field in ("title", "text"):
+            if field in doc:
+                doc[field] = math_to_text(doc[field])
+    write_atomic(index, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
