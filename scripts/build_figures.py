@@ -147,19 +147,23 @@ def out_of_date(figures_dir: Path = DEFAULT_FIGURES_DIR, out: Path = DEFAULT_OUT
 
 
 def record(stamp: dict, inputs: dict[str, str], out: Path, built: list[Figure], failed: list[str]) -> None:
-    """Note the steps drawn in the stamp: a step with a failed figure is left out, to be drawn again."""
+    """Note the steps drawn in the stamp and write it: a step with a failed figure is left out, to be
+    drawn again; the steps whose figure module is gone are dropped."""
     for step in sorted({f"{fig.step:02d}" for fig in built}):
-        figures = [fig for fig in built if f"{fig.step:02d}" == step]
-        for name in [n for n in stamp["figures"] if step_of(n) == step]:
-            del stamp["figures"][name]
-        if any(fig.name in failed for fig in figures):
-            stamp["steps"].pop(step, None)
-            continue
-        stamp["steps"][step] = inputs[step]
-        stamp["figures"].update({name: _sha256(Path(out) / name) for fig in figures for name in fig.filenames})
-    for step in set(stamp["steps"]) - set(inputs):  # a figure module that is gone
+        record_step(stamp, step, inputs[step], out, [fig for fig in built if f"{fig.step:02d}" == step], failed)
+    for step in set(stamp["steps"]) - set(inputs):
         del stamp["steps"][step]
     write_atomic(Path(out) / STAMP, json.dumps(stamp, indent=1, sort_keys=True) + "\n")
+
+
+def record_step(stamp: dict, step: str, digest_now: str, out: Path, figures: list[Figure], failed: list[str]) -> None:
+    for name in [n for n in stamp["figures"] if step_of(n) == step]:
+        del stamp["figures"][name]
+    if any(fig.name in failed for fig in figures):
+        stamp["steps"].pop(step, None)
+        return
+    stamp["steps"][step] = digest_now
+    stamp["figures"].update({name: _sha256(Path(out) / name) for fig in figures for name in fig.filenames})
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -312,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no figures registered for step(s) {', '.join(s.lstrip('0') for s in missing)}",
               file=sys.stderr)
         return 2
+    return draw(args, figures, steps, inputs, stamp)
+
+
+def draw(args: argparse.Namespace, figures: list[Figure], steps: set[str], inputs: dict[str, str],
+         stamp: dict) -> int:
+    """Draw the figures of `steps`, tidy the folder after a full build, write the stamp and report."""
     args.out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     chosen = [fig for fig in figures if f"{fig.step:02d}" in steps]
