@@ -1,5 +1,6 @@
-"""What the site's hooks share: the repository root, the cache folder, and the build tools' file
-helpers (``scripts/_files.py``: the one atomic writer, digests of files, versions of packages).
+"""What the site's hooks share: the repository root, the cache folder, the build tools' file
+helpers (``scripts/_files.py``: the one atomic writer, digests of files, versions of packages), and
+what kind of build is running (``SERVE``).
 
 MkDocs puts ``hooks/`` on ``sys.path`` while it loads a hook, so a hook imports this as ``_shared``.
 """
@@ -7,6 +8,7 @@ MkDocs puts ``hooks/`` on ``sys.path`` while it loads a hook, so a hook imports 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +18,16 @@ if str(ROOT) not in sys.path:  # for `scripts`, the build tools' package
 
 from scripts._files import digest, files_under, versions, write_atomic  # noqa: E402
 
-__all__ = ["ROOT", "CACHE", "digest", "files_under", "versions", "write_atomic", "i18n_is_building"]
+__all__ = ["ROOT", "CACHE", "SERVE", "digest", "files_under", "versions", "write_atomic", "i18n_is_building"]
+
+
+@dataclass
+class ServeState:
+    serving: bool = False      # the builds are those of `mkdocs serve`
+    quick_start: bool = False  # this is serve's first build, of the home page only (hooks/serve_start.py)
+
+
+SERVE = ServeState()
 
 
 def i18n_is_building(config) -> bool:

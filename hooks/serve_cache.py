@@ -18,7 +18,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from _shared import ROOT, digest, files_under
+from _shared import ROOT, SERVE, digest, files_under
 
 SNIPPET = re.compile(r'--8<--\s+"([^":]+)(?::[^"]*)?"')
 API_DIRECTIVE = re.compile(r"^\s*:::", re.M)
@@ -35,7 +35,6 @@ class Rendered:
 
 @dataclass
 class ServeCache:
-    serving: bool = False
     shared: str = ""                                  # digest of the inputs every page shares
     pages: dict[str, Rendered] = field(default_factory=dict)  # by dest_uri
 
@@ -105,17 +104,13 @@ def reuse_unchanged_render(page) -> None:
     page.render = render_or_reuse
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    SERVED.serving = command == "serve"
-
-
 def on_files(files, config):
-    if SERVED.serving:
+    if SERVE.serving:
         SERVED.shared = shared_page_inputs(files)
     return files
 
 
 def on_pre_page(page, config, files):
-    if SERVED.serving and page.file.src_uri.endswith(".md"):
+    if SERVE.serving and page.file.src_uri.endswith(".md"):
         reuse_unchanged_render(page)
     return page

@@ -146,8 +146,7 @@ def figure_builds(figures_hook, monkeypatch):
 CONFIG = SimpleNamespace(plugins={})
 
 
-def test_figures_are_drawn_only_when_out_of_date(figures_hook, figure_builds):
-    figures_hook.on_startup("build", dirty=False)
+def test_figures_are_drawn_only_when_out_of_date(figures_hook, figure_builds, monkeypatch):
     figures_hook.on_pre_build(CONFIG)
     assert figure_builds["builds"] == 0
     figure_builds["stale"] = True
@@ -155,6 +154,8 @@ def test_figures_are_drawn_only_when_out_of_date(figures_hook, figure_builds):
     assert figure_builds["builds"] == 1
     i18n = SimpleNamespace(plugins={"i18n": SimpleNamespace(building=True)})
     figures_hook.on_pre_build(i18n)  # the other language's build inside the first: drawn already
+    monkeypatch.setattr(figures_hook.SERVE, "quick_start", True)
+    figures_hook.on_pre_build(CONFIG)  # serve's first build shows no figure: the next one draws them
     assert figure_builds["builds"] == 1
 
 
@@ -162,19 +163,15 @@ def test_a_failed_figure_build_fails_the_build(figures_hook, figure_builds):
     from mkdocs.exceptions import PluginError
 
     figure_builds.update(stale=True, ok=False)
-    figures_hook.on_startup("build", dirty=False)
     with pytest.raises(PluginError, match="build_figures.py failed"):
         figures_hook.on_pre_build(CONFIG)
 
 
-def test_while_serving_a_failed_figure_build_is_tried_again(figures_hook, figure_builds, caplog):
+def test_while_serving_a_failed_figure_build_is_tried_again(figures_hook, figure_builds, caplog, monkeypatch):
     figure_builds.update(stale=True, ok=False)
-    figures_hook.on_startup("serve", dirty=False)
-    try:
-        figures_hook.on_pre_build(CONFIG)
-        figures_hook.on_pre_build(CONFIG)
-    finally:
-        figures_hook.on_startup("build", dirty=False)
+    monkeypatch.setattr(figures_hook.SERVE, "serving", True)
+    figures_hook.on_pre_build(CONFIG)
+    figures_hook.on_pre_build(CONFIG)
     assert figure_builds["builds"] == 2 and "figure build failed" in caplog.text
 
 
@@ -186,6 +183,10 @@ class FakePage:
         self.file = SimpleNamespace(src_uri=src_uri,
                                     dest_uri=dest_uri or src_uri.replace(".md", "/index.html"))
         self.renders = 0
+
+    @property
+    def title(self):
+        return getattr(self, "_title_from_render", None)
 
     def render(self, config, files):
         self.renders += 1
@@ -201,7 +202,8 @@ def serving(cache, tmp_path, monkeypatch):
     (tmp_path / "docs/listings").mkdir(parents=True)
     (tmp_path / "docs/listings/step27_a.py").write_text("print(1)\n")
     monkeypatch.setattr(cache, "ROOT", tmp_path)
-    monkeypatch.setattr(cache, "SERVED", cache.ServeCache(serving=True, shared="shared-1"))
+    monkeypatch.setattr(cache, "SERVED", cache.ServeCache(shared="shared-1"))
+    monkeypatch.setattr(cache.SERVE, "serving", True)
     return tmp_path
 
 
@@ -246,6 +248,50 @@ def test_api_pages_and_pages_that_warned_always_render(cache, serving):
     warned = "a page whose code block warns"
     assert rebuild(cache, warned).renders == 1
     assert rebuild(cache, warned).renders == 1              # so the warning is seen again
+
+
+# --- serve: the home page first, then the rest ---------------------------------------------------
+
+@pytest.fixture
+def quick_start(monkeypatch, tmp_path):
+    start = load("serve_start")
+    monkeypatch.setattr(start.SERVE, "quick_start", True)
+    monkeypatch.setattr(start, "TRIGGER", tmp_path / "serve" / "build-the-rest")
+    return start
+
+
+def test_the_first_serve_build_renders_the_home_page_alone(quick_start):
+    home = FakePage("# TinyPytorch\n\nText.", "index.md")
+    chapter = FakePage("# Step 25 — graphs\n\n```python exec=\"on\"\nprint(1)\n```", "steps/step25.md")
+    twin = FakePage("# 步骤 25 — 计算图\n", "steps/step25.zh.md")
+    twin.file.locale = "zh"
+    for page in (home, chapter, twin):
+        quick_start.on_pre_page(page, None, None)
+        page.render(None, None)
+    assert home.renders == 1 and chapter.renders == 0 and twin.renders == 0
+    assert chapter.content == ('<h1>Step 25 — graphs</h1>\n<p class="tp-being-built">This page is being '
+                               'built; it appears here by itself in a moment.</p>')
+    assert chapter.title == "Step 25 — graphs" and chapter.present_anchor_ids is None
+    assert "本页正在生成" in twin.content and twin.title == "步骤 25 — 计算图"
+    quick_start.on_post_build(SimpleNamespace(plugins={}))  # the quick build is over: the next renders all
+    later = FakePage("# Step 25 — graphs\n", "steps/step25.md")
+    quick_start.on_pre_page(later, None, None)
+    later.render(None, None)
+    assert later.renders == 1
+
+
+def test_the_rest_is_asked_for_once_the_server_serves(quick_start, caplog):
+    caplog.set_level(logging.INFO, logger="mkdocs.livereload")
+    watched = []
+    server = SimpleNamespace(watch=watched.append)
+    assert quick_start.on_serve(server, None, None) is server
+    assert watched == [str(quick_start.TRIGGER.parent)] and not quick_start.TRIGGER.exists()
+    livereload = logging.getLogger("mkdocs.livereload")
+    livereload.info("Watching paths for changes: 'docs'")
+    assert not quick_start.TRIGGER.exists()
+    livereload.info("Serving on http://127.0.0.1:8000/")
+    assert quick_start.TRIGGER.is_file()
+    assert not any(isinstance(h, quick_start.AskForTheRest) for h in livereload.handlers)  # asked once
 
 
 # --- the notebook ------------------------------------------------------------------------------
