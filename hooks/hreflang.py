@@ -1,8 +1,8 @@
 """The page heads of both editions carry no ``<link rel="alternate" hreflang="...">`` tags.
 
 Material's JavaScript fetches ``sitemap.xml`` relative to every such link, and mkdocs-static-i18n
-points them at the page itself (``/steps/step25/``), so every page asked for
-``/steps/step25/sitemap.xml`` and logged a 404 in the console. The language switcher does not need
+points them at the page itself (``/steps/step25/``), so with them every page would ask for
+``/steps/step25/sitemap.xml`` and log a 404 in the console. The language switcher does not need
 them: its own links (``<a class="md-select__link" hreflang>``) already lead to the twin page, and the
 plugin's ``sitemap.xml`` carries the same hreflang pairs for search engines.
 """

@@ -9,10 +9,10 @@
   warning that it talks over TCP without encryption (to the build, on 127.0.0.1); neither that nor the
   reader's IPython startup files get into the build.
 - A page of both editions: the i18n plugin rebuilds every file as a plain MkDocs ``File``, which counts
-  only Markdown as a page, so the notebook lost the page status mkdocs-jupyter gives it and was copied
-  as raw JSON (ultrabug/mkdocs-static-i18n#198). Counting ``.ipynb`` as a page source lets the plugin
-  pair ``playground.ipynb`` with ``playground.zh.ipynb`` like any twin; a notebook mkdocs-jupyter
-  does not render is an error.
+  only Markdown as a page, so the notebook would lose the page status mkdocs-jupyter gives it and be
+  copied as raw JSON (ultrabug/mkdocs-static-i18n#198). Counting ``.ipynb`` as a page source lets the
+  plugin pair ``playground.ipynb`` with ``playground.zh.ipynb`` like any twin; a notebook
+  mkdocs-jupyter does not render is an error.
 - The page gets a link to download the ``.ipynb`` (mkdocs-jupyter copies it next to the page).
 """
 

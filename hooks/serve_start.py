@@ -43,7 +43,7 @@ class AskForTheRest(logging.Handler):
     """Changes the trigger file once the server says it serves (its file watcher runs by then)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("Serving on "):
+        if "Serving on " in record.getMessage():  # MkDocs' server puts the time before its messages
             TRIGGER.write_text(f"{time.time()}\n")
             logging.getLogger("mkdocs.livereload").removeHandler(self)
 

@@ -289,7 +289,7 @@ def test_the_rest_is_asked_for_once_the_server_serves(quick_start, caplog):
     livereload = logging.getLogger("mkdocs.livereload")
     livereload.info("Watching paths for changes: 'docs'")
     assert not quick_start.TRIGGER.exists()
-    livereload.info("Serving on http://127.0.0.1:8000/")
+    livereload.info("[23:13:31] Serving on http://127.0.0.1:8000/")  # as MkDocs' server logs it
     assert quick_start.TRIGGER.is_file()
     assert not any(isinstance(h, quick_start.AskForTheRest) for h in livereload.handlers)  # asked once
 
