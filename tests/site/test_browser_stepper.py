@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import (DESKTOP, PHONE, browser, check_page, serve, server,  # noqa: F401 - fixtures
-                          set_scheme, set_width)
+from conftest import serve
+from test_browser import DESKTOP, PHONE, check_page, set_scheme, set_width
 
 pytestmark = pytest.mark.browser
 

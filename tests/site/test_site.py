@@ -79,7 +79,7 @@ def test_figures_shown_and_built_match(figures: Run, site_dir: Path) -> None:
     assert not missing_in_site, f"figures missing from the built site: {missing_in_site}"
 
 
-# --- What the reader gets from the hooks (hooks/tinypytorch_site.py) ------------------------
+# --- What the reader gets from the hooks (hooks/*.py) ---------------------------------------
 
 EXEC_FENCE = re.compile(r'^[ \t]*```\w+[^\n]*\bexec="(?:on|1|true|yes)"[^\n]*$', re.M)
 
