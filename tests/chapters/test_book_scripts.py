@@ -174,10 +174,11 @@ def test_book_step_36_double_backprop(unchanged):
 
 @pytest.mark.parametrize("page", ["differences.md", "differences.zh.md"])
 def test_the_differences_page_quotes_the_books_block_as_it_is(page):
-    """The python block under "The book's scripts" is the book's own text, and the compatibility module runs it."""
+    """The block under "The book's scripts" is the book's own text (quoted as text: DeZero itself does not import
+    on today's numpy), and the compatibility module runs it."""
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     section = text[text.index("{#book-scripts}"):]
-    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    block = re.search(r"```text\n(.*?)```", section, re.S).group(1)
     for step in IMPORT_SIMPLE_CORE:
         assert block in book_source(step)
     proc = subprocess.run([sys.executable, "-c", block.replace("dezero", "tinypytorch") + "print(Variable)"],
