@@ -1,0 +1,68 @@
+"""MkDocs hook: the words the tools write on a page are in the page's language.
+
+mkdocs-static-i18n builds the site once per language and sets Material's language for each build, so the
+theme's own strings (search box, "Back to top", …) follow. Two tools keep English on a Chinese page without
+this hook, because they take their language from settings the i18n plugin does not change per build:
+
+- mkdocstrings labels the API pages' sections ("Parameters:", "Returns:", "Source code in …") in the locale it
+  reads in its ``on_config``, which runs before the i18n plugin's (priority -100) has switched the theme's
+  language: every build got the first build's English. This hook gives mkdocstrings the build's language first.
+- The ``toc`` extension titles every heading's ¶ link "Permanent link" unless told otherwise.
+
+- The theme writes its 404 page at the site's root in every build, so the Chinese one replaced the English
+  one: each edition keeps its own (see the end of this file).
+
+The palette toggle's names and the footer are plain settings: mkdocs.yml overrides them per language (the
+``zh`` entry of the i18n plugin's languages).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+PERMALINK_TITLE = {"en": "Permanent link", "zh": "永久链接"}
+
+
+def build_language(config) -> str:
+    """The language this build renders: the i18n plugin's current one, else the theme's."""
+    i18n = config.plugins.get("i18n")
+    language = getattr(i18n, "current_language", None) or config.theme.get("language") or "en"
+    return str(language).split("-")[0].split("_")[0]
+
+
+@event_priority(100)  # before mkdocstrings reads its locale (priority 0) and before the i18n plugin's
+def on_config(config):
+    language = build_language(config)
+    mkdocstrings = config.plugins.get("mkdocstrings")
+    if mkdocstrings is not None:
+        mkdocstrings.config.locale = language
+    toc = config.mdx_configs.setdefault("toc", {})
+    toc["permalink_title"] = PERMALINK_TITLE.get(language, PERMALINK_TITLE["en"])
+    return config
+
+
+# --- The 404 page, one per edition -----------------------------------------------------------------------
+# The theme writes 404.html at the site's root in every language build, so the last build (Chinese) won and
+# the English site had only a Chinese 404 page. The first build's page stays at the root; another edition's
+# goes to its own folder (zh/404.html), for a server that serves a folder's 404 page.
+
+DEFAULT_404: dict[str, str] = {}
+
+
+def is_default_build(config) -> bool:
+    i18n = config.plugins.get("i18n")
+    return i18n is None or getattr(i18n, "is_default_language_build", True)
+
+
+def on_post_template(output, template_name, config):
+    if template_name != "404.html":
+        return output
+    if is_default_build(config):
+        DEFAULT_404["html"] = output
+        return output
+    folder = Path(config.site_dir) / build_language(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "404.html").write_text(output, encoding="utf-8")
+    return DEFAULT_404.get("html", output)
