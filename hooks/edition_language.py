@@ -9,6 +9,8 @@ this hook, because they take their language from settings the i18n plugin does n
   language: every build got the first build's English. This hook gives mkdocstrings the build's language first.
 - The ``toc`` extension titles every heading's ¶ link "Permanent link" unless told otherwise.
 
+- An explanatory figure is drawn once per language (scripts/figures/language.py); a Chinese page shows the
+  Chinese file of each figure that has one.
 - The theme writes its 404 page at the site's root in every build, so the Chinese one replaced the English
   one: each edition keeps its own (see the end of this file).
 
@@ -18,6 +20,7 @@ The palette toggle's names and the footer are plain settings: mkdocs.yml overrid
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -66,3 +69,30 @@ def on_post_template(output, template_name, config):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "404.html").write_text(output, encoding="utf-8")
     return DEFAULT_404.get("html", output)
+
+
+# --- Figures drawn per language ---------------------------------------------------------------------------
+# scripts/figures/language.py draws an explanatory figure once per language: stepNN-x.svg and stepNN-x-zh.svg
+# (and their .json, for a stepper). Both editions' pages name stepNN-x.svg; a Chinese page shows the -zh file.
+
+FIGURE_FILE = re.compile(r"""(?<=figures/)(?P<name>step\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)(?P<ext>\.svg|\.json)(?=["'#?])""")
+
+
+def figures_in_language(html: str, language: str, figures_dir: Path) -> str:
+    """``html`` with each figure that has a ``language`` variant (``<name>-<language>.svg``) pointing at it."""
+    suffix = f"-{language}"
+
+    def variant(match: re.Match) -> str:
+        name = match["name"]
+        if name.endswith(suffix) or not (figures_dir / f"{name}{suffix}.svg").is_file():
+            return match.group(0)
+        return f"{name}{suffix}{match['ext']}"
+
+    return FIGURE_FILE.sub(variant, html)
+
+
+@event_priority(-60)
+def on_page_content(html, page, config, files):
+    if is_default_build(config):
+        return html
+    return figures_in_language(html, build_language(config), Path(config.docs_dir) / "figures")
