@@ -11,6 +11,8 @@ this hook, because they take their language from settings the i18n plugin does n
 
 - An explanatory figure is drawn once per language (scripts/figures/language.py); a Chinese page shows the
   Chinese file of each figure that has one.
+- mkdocs-jupyter's copy button and the alt text nbconvert gives a cell's picture are English on every
+  notebook page.
 - The theme writes its 404 page at the site's root in every build, so the Chinese one replaced the English
   one: each edition keeps its own (see the end of this file).
 
@@ -96,3 +98,26 @@ def on_page_content(html, page, config, files):
     if is_default_build(config):
         return html
     return figures_in_language(html, build_language(config), Path(config.docs_dir) / "figures")
+
+
+# --- Notebook pages ---------------------------------------------------------------------------------------
+# mkdocs-jupyter writes two English texts of its own: the copy button's label, and nbconvert's alt text for an
+# image a cell outputs ("No description has been provided for this image"), on the pages of both editions.
+
+NOTEBOOK_WORDS = {
+    "Copy to Clipboard": {"en": "Copy to clipboard", "zh": "复制到剪贴板"},
+    "No description has been provided for this image": {"en": "The picture the code cell above draws",
+                                                         "zh": "上面的代码单元格画出的图"},
+}
+
+
+def notebook_words(html: str, language: str) -> str:
+    for english, words in NOTEBOOK_WORDS.items():
+        html = html.replace(f'"{english}"', f'"{words.get(language, words["en"])}"')
+    return html
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri.endswith(".ipynb"):
+        return notebook_words(output, build_language(config))
+    return output

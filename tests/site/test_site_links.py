@@ -151,3 +151,14 @@ def test_the_link_and_tex_checks_fire(tmp_path: Path) -> None:
         "index.html: <a> steps/step26.md", "index.html: <a> steps/step25/#nowhere",
         "index.html: <img> figures/step99-gone.svg", "index.html: <a> ../outside/"]
     assert len(raw) == 4 and all("7 + 4" in text or "(x" in text or "x\\)" in text for text in raw), raw
+
+
+def test_every_search_entry_has_its_page(site_dir: Path) -> None:
+    """Search shows a section under its page; a section whose page is not in the index was a result
+    linking to /undefined (the Chinese API pages', when the i18n plugin dropped them as duplicates)."""
+    import json
+
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    pages = {doc["location"] for doc in docs if "#" not in doc["location"]}
+    orphans = sorted({doc["location"].split("#")[0] for doc in docs} - pages)
+    assert any(p.startswith("zh/") for p in pages) and not orphans, f"sections without their page: {orphans}"
