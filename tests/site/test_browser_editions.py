@@ -74,3 +74,28 @@ def test_each_edition_has_its_404_page(site_dir: Path) -> None:
     english = (site_dir / "404.html").read_text(encoding="utf-8")
     chinese = (site_dir / "zh" / "404.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in english and '<html lang="zh"' in chinese
+
+
+LABEL_COVERED_JS = """
+return Array.from(document.querySelectorAll('.md-content .tp-output')).filter(o => o.getClientRects().length)
+  .map(o => {
+    const before = o.previousElementSibling;
+    const gap = before ? o.getBoundingClientRect().top - before.getBoundingClientRect().bottom : 0;
+    return gap < -0.5 ? `${o.textContent.trim().slice(0, 40)}: label covered by ${-gap.toFixed(1)} px` : null;
+  }).filter(Boolean);
+"""
+
+
+@pytest.mark.parametrize("page", ["pytorch/", "zh/pytorch/", "steps/step25/"])
+def test_no_output_label_is_covered(browser, server, page: str) -> None:  # noqa: F811
+    """The "Output" label sits under the code that printed it, not under it: in a tab too (PyTorch page)."""
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    browser.get(f"{base}/{page}")
+    covered = []
+    for label in [None, *browser.find_elements(By.CSS_SELECTOR, ".tabbed-labels > label")]:
+        if label is not None:
+            browser.execute_script("arguments[0].click()", label)
+        covered += browser.execute_script(LABEL_COVERED_JS)
+    assert not covered, sorted(set(covered))
