@@ -99,3 +99,31 @@ def test_no_output_label_is_covered(browser, server, page: str) -> None:  # noqa
             browser.execute_script("arguments[0].click()", label)
         covered += browser.execute_script(LABEL_COVERED_JS)
     assert not covered, sorted(set(covered))
+
+
+WRAPPED_OUTPUT_JS = """
+return Array.from(document.querySelectorAll('.jp-RenderedText.jp-OutputArea-output > pre')).map(pre => {
+  const style = getComputedStyle(pre);
+  const lines = pre.textContent.replace(/\\n$/, '').split('\\n').length;
+  const inner = pre.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const shown = Math.round(inner / parseFloat(style.lineHeight));
+  return shown > lines ? `${pre.textContent.slice(0, 40)}: ${lines} lines shown on ${shown}` : null;
+}).filter(Boolean);
+"""
+
+
+@pytest.mark.parametrize("page", ["notebooks/playground/", "zh/notebooks/playground/"])
+def test_notebook_output_keeps_its_lines_on_a_phone(browser, server, page: str) -> None:  # noqa: F811
+    """A notebook's printed table is not wrapped at 390 px (columns broken, numbers split): it scrolls."""
+    from test_browser import DESKTOP, PHONE, WAIT_READY_JS, set_width
+
+    base, _ = server
+    set_width(browser, PHONE)
+    try:
+        browser.get(f"{base}/{page}")
+        browser.execute_async_script(WAIT_READY_JS)
+        wrapped = browser.execute_script(WRAPPED_OUTPUT_JS)
+        count = browser.execute_script("return document.querySelectorAll('.jp-RenderedText pre').length")
+    finally:
+        set_width(browser, DESKTOP)
+    assert count >= 3 and not wrapped, (count, wrapped)
