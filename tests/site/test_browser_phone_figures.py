@@ -2,7 +2,8 @@
 
 At 390 px, each figure of each page of both editions either shows its smallest text at least 9 px high on
 the page, or a tap opens it where that text is at least 12 px high and the picture can be moved around
-(docs/javascripts/figure-viewer.js). Text sizes are read from the SVG itself, all text included (tick labels
+(docs/javascripts/figure-viewer.js); a backward stepper's graph shows its text at least 9 px high (it scrolls
+sideways when it is wider than the phone). Text sizes are read from the SVG itself, all text included (tick labels
 too): Graphviz's ``<text font-size>``, matplotlib's text groups scaled by font size / 100, times the shown
 width over the SVG's width in its own units. ``test_the_phone_check_fires`` shows a figure that is too small
 on the page and opens no larger is reported.
@@ -92,7 +93,21 @@ def unreadable_figures(driver, url: str) -> tuple[int, list[str]]:
             const close = document.querySelector('.tp-viewer__close, .gclose');
             if (close) close.click();""")
         wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, ".tp-viewer, .glightbox-container"))
+    for stepper in driver.execute_script(STEPPER_TEXT_JS):   # the steppers' graphs, drawn inline
+        checked += 1
+        if stepper["px"] < ON_PAGE_PX:
+            problems.append(f"a stepper's graph ({stepper['label'][:40]}) shows text {stepper['px']:.1f} px high")
     return checked, problems
+
+
+STEPPER_TEXT_JS = """
+return Array.from(document.querySelectorAll('.tp-stepper svg')).filter(svg => svg.getClientRects().length)
+  .map(svg => {
+    const sizes = Array.from(svg.querySelectorAll('text[font-size]'), t => +t.getAttribute('font-size'));
+    return {label: svg.getAttribute('aria-label') || '',
+            px: Math.min(...sizes) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width};
+  });
+"""
 
 
 def test_every_figure_reads_on_a_phone(browser, server, site_dir: Path) -> None:  # noqa: F811
