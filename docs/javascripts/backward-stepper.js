@@ -24,7 +24,7 @@
   const pageWords = () => LANGUAGES[(document.documentElement.lang || "en").split("-")[0]] || LANGUAGES.en;
   const fillIn = (template, values) => template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
   const PLAY_MS = 1400;
-  const MIN_TEXT_PX = 9.5;
+  const MIN_TEXT_PX = 9;
 
   const element = (tag, cls, text) => {
     const el = document.createElement(tag);
@@ -45,7 +45,7 @@
     if (svg.nodeName !== "svg" || !Array.isArray(data.steps)) throw new Error(`${src}: not a stepper figure`);
     svg.querySelectorAll("[id]").forEach(el => el.removeAttribute("id"));  // unique on a page of several
     svg.style.maxWidth = `${svg.viewBox.baseVal.width * 4 / 3}px`;         // never larger than drawn (pt)
-    // never so small that its labels drop below MIN_TEXT_PX on a phone: then the graph scrolls sideways
+    // never so small that its labels drop below MIN_TEXT_PX (on a phone the graph has the whole width; see the CSS)
     const fonts = Array.from(svg.querySelectorAll("text[font-size]"), t => parseFloat(t.getAttribute("font-size")));
     if (fonts.length) svg.style.minWidth = `${Math.ceil(svg.viewBox.baseVal.width * MIN_TEXT_PX / Math.min(...fonts))}px`;
     svg.removeAttribute("width");
