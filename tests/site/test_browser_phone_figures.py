@@ -74,13 +74,13 @@ def unreadable_figures(driver, url: str) -> tuple[int, list[str]]:
         if per_px * shown >= ON_PAGE_PX:
             continue
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", img)
-        img.click()
+        driver.execute_script("arguments[0].click()", img)   # a tap (the header may not intercept it)
         try:
             opened = wait(driver, lambda d: d.execute_script("""
                 const img = document.querySelector('.tp-viewer img, .glightbox-container .gslide.current img');
                 return img && img.complete && img.naturalWidth ? [img.getBoundingClientRect().width,
                     !!img.closest('.tp-viewer'), (p => p && (p.scrollWidth > p.clientWidth ||
-                    p.scrollHeight > p.clientHeight))(img.closest('.tp-viewer__pane'))] : null;"""), timeout=10)
+                    p.scrollHeight > p.clientHeight))(img.closest('.tp-viewer__pane'))] : null;"""), timeout=30)
         except Exception:
             problems.append(f"{name}: text {per_px * shown:.1f} px on the page, and a tap opens nothing")
             continue
