@@ -22,6 +22,8 @@ def mark_output(html: str, options: dict) -> str:
     that shows what the code printed."""
     if not options.get("result") or options.get("html"):
         return html  # no output block (nothing printed, or printed as HTML)
+    if options.get("result") == "python":
+        return html  # what it printed is Python source (inspect.getsource): code, shown as code
     where = options.get("source") or ""
     if where not in ("", "above", "below"):
         return html  # tabbed (its tab says "Result") or console (prompt and output together)

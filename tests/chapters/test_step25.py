@@ -268,7 +268,7 @@ def test_try_it_answer():
     assert f"variables: {n_vars} of which constants: 2" in out
     assert f"edges:     {n_edges}" in out
     assert states(page_text(STEP), f"**{n_funcs} functions**", f"**{n_vars} variables", "2 of them constants**",
-                  f"4 \\cdot 3 + 3 \\cdot 2 = $ **{n_edges} edges**")
+                  f"4 \\cdot 3 + 3 \\cdot 2 =$ **{n_edges} edges**")
 
 
 # ---------------------------------------------------------------------------------------------------------

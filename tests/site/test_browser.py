@@ -194,7 +194,8 @@ for (const out of outputs) {
   const box = out.querySelector('pre > code') || out.querySelector('pre') || out;
   const bg = getComputedStyle(box).backgroundColor;
   const why = [];
-  if (!/Output/.test(label)) why.push('no "Output" label');
+  const word = document.documentElement.lang.startsWith('zh') ? '输出' : 'Output';  // the page's language
+  if (!label.includes(word)) why.push(`no "${word}" label`);
   if (bg === 'rgba(0, 0, 0, 0)' || bg === sourceBg) why.push(`the same background as source code (${bg})`);
   if (out.querySelector('[data-md-type=copy], .md-clipboard, button')) why.push('a copy button');
   if (why.length) problems.push(`${describe(out)} has ${why.join(', ')}`);
