@@ -15,14 +15,6 @@ def module_diagram_dot(layout: dict, lang: str = "en") -> str:
     def quote(text):  # a DOT string; a newline in `text` becomes a DOT line break
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-    def names_label(names):  # a few names per line
-        lines = [[]]
-        for name in names:
-            if lines[-1] and len(", ".join(lines[-1] + [name])) > 22:
-                lines.append([])
-            lines[-1].append(name)
-        return ",\n".join(", ".join(line) for line in lines)
-
     out = ["digraph modules {",
            "bgcolor=transparent",
            "rankdir=TB",
@@ -39,14 +31,13 @@ def module_diagram_dot(layout: dict, lang: str = "en") -> str:
     for target in external:
         out.append(f"{quote(target)} [label={quote(target)}, shape=component, fillcolor=\"#eeeeee\", color=gray50]")
     for module in package:
-        for target, (names, lazy) in sorted(layout[module].items()):
+        for target, (_, lazy) in sorted(layout[module].items()):
             attrs = []
-            if names:
-                attrs.append(f"label={quote(names_label(names))}")
+            # the names each arrow carries are in the listing printed beside the picture; written on the
+            # arrows they made the picture too wide to read on a page
             if lazy:
                 attrs.append("style=dashed")
-                if not names:
-                    attrs.append(f"label={quote(say(lang, 'lazy', '延迟导入'))}")
+                attrs.append(f"label={quote(say(lang, 'lazy', '延迟导入'))}")
             if target in external:
                 attrs.append("color=gray65")
             out.append(f"{quote(module)} -> {quote(target)}" + (f" [{', '.join(attrs)}]" if attrs else ""))
