@@ -21,10 +21,14 @@ import platform
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the `scripts` package is beside it
+    sys.path.insert(0, str(ROOT))
+
+from scripts._files import write_atomic  # noqa: E402
+
 PROGRAMS = ROOT / "docs" / "listings" / "pytorch"
 RECORD = PROGRAMS / "recorded.json"
 TWIN = re.compile(r"^PyTorch twin of (docs/listings/[a-z0-9_]+\.py)")
@@ -72,17 +76,6 @@ def record() -> dict:
     }
 
 
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def load(path: Path = RECORD) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -126,20 +119,24 @@ def compare(pytorch_out: str, other_out: str, pytorch_only_too: bool = False,
     """(how many PyTorch lines were compared, the problems): every line of the PyTorch program, except the
     `pytorch:` ones (unless `pytorch_only_too`), must have a line of the same shape in `other_out` (what the
     TinyPytorch twin printed, or an earlier PyTorch run) whose numbers agree (`exact`: digit for digit)."""
-    same = str.__eq__ if exact else agree
     theirs = [line for line in other_out.splitlines() if line.strip()]
-    compared, problems = 0, []
-    for line in pytorch_out.splitlines():
-        if not line.strip() or (line.startswith(PYTORCH_ONLY) and not pytorch_only_too):
-            continue
-        compared += 1
-        alike = [t for t in theirs if skeleton(t) == skeleton(line)]
-        if not alike:
-            problems.append(f"no line like {line!r}")
-        elif not any(len(numbers(t)) == len(numbers(line)) and all(map(same, numbers(t), numbers(line)))
-                     for t in alike):
-            problems.append(f"{line!r} disagrees with {alike[0]!r}")
-    return compared, problems
+    lines = [line for line in pytorch_out.splitlines()
+             if line.strip() and (pytorch_only_too or not line.startswith(PYTORCH_ONLY))]
+    problems = [problem for line in lines if (problem := line_problem(line, theirs, exact))]
+    return len(lines), problems
+
+
+def line_problem(line: str, theirs: list[str], exact: bool) -> str | None:
+    """What is wrong with `line` against the lines `theirs`: no line of its shape, or none whose numbers
+    agree with its own; None when one does."""
+    same = str.__eq__ if exact else agree
+    alike = [t for t in theirs if skeleton(t) == skeleton(line)]
+    if not alike:
+        return f"no line like {line!r}"
+    if not any(len(numbers(t)) == len(numbers(line)) and all(map(same, numbers(t), numbers(line)))
+               for t in alike):
+        return f"{line!r} disagrees with {alike[0]!r}"
+    return None
 
 
 def check(recorded: dict) -> list[str]:
@@ -173,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(problems) or f"{len(programs())} programs print what {RECORD.name} recorded")
         return 1 if problems else 0
     report = record()
-    write_atomically(RECORD, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(RECORD, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {RECORD.relative_to(ROOT)}: {len(report['programs'])} programs, torch {report['torch']}")
     return 0
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The README's two commands (standard library only, any OS with Python >= 3.11).
 
-    python3 scripts/run.py serve   # build the figures, serve the site on http://127.0.0.1:8000
+    python3 scripts/run.py serve   # serve the site on http://127.0.0.1:8000 (mkdocs serve)
     python3 scripts/run.py test    # run the whole test suite
 
 ``serve --port N`` serves on another port; a port already in use is reported before anything is
-built.
+built. ``serve`` only runs ``mkdocs serve``: the MkDocs hooks draw what the site needs (the figures,
+``hooks/figures.py``).
 
 Each creates (or reuses) the virtual environment ``.venv`` in the repository and
 installs the project into it in editable mode with the extras it needs
@@ -81,7 +82,9 @@ def ensure_venv(extras: list[str]) -> Path:
     if need <= have:
         return py
     log(f"installing tinypytorch[{','.join(extras)}] into {VENV} (editable)")
-    rc = run([py, "-m", "pip", "install", "--disable-pip-version-check",
+    # --no-compile: Python compiles a module when it is first imported, so only what runs is compiled
+    # (compiling every installed file up front makes a first install about a quarter slower).
+    rc = run([py, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile",
               "-e", f".[{','.join(extras)}]"])
     if rc != 0:
         sys.exit(f"error: pip install failed (exit code {rc})")
@@ -140,12 +143,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     py = ensure_venv(EXTRAS["serve"])
     env = tool_env()
-    log("building the figures")
-    rc = run([py, ROOT / "scripts" / "build_figures.py"], env=env)
-    if rc != 0:
-        log("the figure build failed; fix the figure named above and run again")
-        return rc
-    env["TINYPYTORCH_SKIP_FIGURES"] = "1"  # just built; the mkdocs hook need not rebuild
     addr = f"127.0.0.1:{args.port}"
     log(f"serving the site on http://{addr}/ (Ctrl+C stops)")
     try:
@@ -167,7 +164,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="build the figures and serve the site locally")
+    serve = sub.add_parser("serve", help="serve the site locally (mkdocs serve)")
     serve.add_argument("--port", type=port_number, default=8000,
                        help="the port on 127.0.0.1 to serve on (default: 8000)")
     serve.set_defaults(func=cmd_serve)

@@ -13,6 +13,7 @@ from .core import Constant, Function, Variable, as_array, as_variable
 __all__ = ["Config", "Constant", "Function", "Variable", "as_array", "as_variable", "grad", "no_grad",
            "using_config", "get_dot_graph", "plot_dot_graph"]
 __version__ = "0.3.0"
+is_simple_core = False  # the book's flag: one core here (`tinypytorch.core_simple` is its compatibility module)
 
 
 def __getattr__(name):

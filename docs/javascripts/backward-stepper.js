@@ -5,16 +5,26 @@
  * (stepNN-slug.json). This script puts each graph inline, adds Previous / Play / Next (keys: left and
  * right arrows, space, Home, End), and at every step highlights the Function that runs, marks the
  * variables whose gradient is complete (or only partly there), shows the nodes recorded so far, and
- * writes the step's numbers in a panel. Every word comes from the block's data-* attributes (English
- * by default), so a translated page only changes those. Without JavaScript, or if a file cannot be
+ * writes the step's numbers in a panel. Its words are in the page's language (English and Chinese below);
+ * a block's data-* attributes can override any of them. Without JavaScript, or if a file cannot be
  * fetched, the numbered still pictures stay as they are.
  */
 (() => {
   "use strict";
-  const WORDS = {previous: "Previous", next: "Next", play: "Play", pause: "Pause", step: "Step {k} of {n}",
-                 start: "start", received: "received", sent: "sent", recorded: "recorded",
-                 controls: "Step through the backward pass"};
+  // The words of each edition, chosen by the page's language (<html lang>); a block's data-* attributes
+  // (data-play="…", data-title="…") override any of them.
+  const LANGUAGES = {
+    en: {previous: "Previous", next: "Next", play: "Play", pause: "Pause", step: "Step {k} of {n}",
+         start: "start", received: "received", sent: "sent", recorded: "recorded",
+         title: "#{k} {name} (gen {gen})", controls: "Step through the backward pass"},
+    zh: {previous: "上一步", next: "下一步", play: "播放", pause: "暂停", step: "第 {k} 步，共 {n} 步",
+         start: "开始", received: "收到", sent: "送出", recorded: "记录",
+         title: "#{k} {name}（代 {gen}）", controls: "逐步查看反向传播"},
+  };
+  const pageWords = () => LANGUAGES[(document.documentElement.lang || "en").split("-")[0]] || LANGUAGES.en;
+  const fillIn = (template, values) => template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
   const PLAY_MS = 1400;
+  const MIN_TEXT_PX = 9;
 
   const element = (tag, cls, text) => {
     const el = document.createElement(tag);
@@ -35,6 +45,9 @@
     if (svg.nodeName !== "svg" || !Array.isArray(data.steps)) throw new Error(`${src}: not a stepper figure`);
     svg.querySelectorAll("[id]").forEach(el => el.removeAttribute("id"));  // unique on a page of several
     svg.style.maxWidth = `${svg.viewBox.baseVal.width * 4 / 3}px`;         // never larger than drawn (pt)
+    // never so small that its labels drop below MIN_TEXT_PX (on a phone the graph has the whole width; see the CSS)
+    const fonts = Array.from(svg.querySelectorAll("text[font-size]"), t => parseFloat(t.getAttribute("font-size")));
+    if (fonts.length) svg.style.minWidth = `${Math.ceil(svg.viewBox.baseVal.width * MIN_TEXT_PX / Math.min(...fonts))}px`;
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     svg.setAttribute("role", "img");
@@ -83,7 +96,7 @@
     if (s.fn === null) {
       panel.push(line(words.start, s.seed.map(([v, g]) => ({text: `${v} = ${g}`}))));
     } else {
-      panel.push(element("p", "tp-stepper__title", `#${Math.min(k, n)} ${s.name} (gen ${s.gen})`));
+      panel.push(element("p", "tp-stepper__title", fillIn(words.title, {k: Math.min(k, n), name: s.name, gen: s.gen})));
       panel.push(line(words.received, s.got.map(([v, g, parts]) => ({text: `${v} = ${g}`, parts}))));
       panel.push(line(words.sent, s.sent.map(([v, g, total, parts]) => ({text: `${v} += ${g} → ${total}`, parts}))));
       if (s.made.length) panel.push(line(words.recorded, s.made.map(name => ({text: name}))));
@@ -92,8 +105,8 @@
   }
 
   async function setUp(block) {
-    const words = {...WORDS};
-    for (const key of Object.keys(WORDS)) if (block.dataset[key]) words[key] = block.dataset[key];
+    const words = {...pageWords()};
+    for (const key of Object.keys(words)) if (block.dataset[key]) words[key] = block.dataset[key];
     const imgs = Array.from(block.querySelectorAll("img"));
     let lanes;
     try {
@@ -127,7 +140,7 @@
       k = Math.max(0, Math.min(last, to));
       lanes.forEach(lane => showLane(lane, k, words));
       block.dataset.step = k;
-      count.textContent = words.step.replace("{k}", k).replace("{n}", last);
+      count.textContent = fillIn(words.step, {k, n: last});
       prev.disabled = k === 0;
       next.disabled = k === last;
     };

@@ -57,6 +57,49 @@ p0, p1 = path[9_999]
 print(f"after 9,999 steps: x0 = {p0:.8f}, x1 = {p1:.8f}")
 # --8<-- [end:off-by-one]
 
+# --8<-- [start:conditioning]
+lam_min, lam_max = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])
+kappa = lam_max / lam_min
+print(f"condition number at (1, 1): {lam_max:.2f} / {lam_min:.4f} = {kappa:.0f}")
+
+
+def distance(p):
+    return np.hypot(p[0] - 1, p[1] - 1)
+
+
+# from step 10,000 on, each step multiplies the distance by 1 - lr * lam_min
+rate = 1 - 0.001 * lam_min
+predicted = 10_000 + np.log(1e-6 / distance(path[10_000])) / np.log(rate)
+measured = next(n for n, p in enumerate(path) if distance(p) < 1e-6)
+print(f"steps to within 1e-6 of (1, 1): predicted {predicted:,.0f},"
+      f" measured {measured:,}")
+# --8<-- [end:conditioning]
+
+# --8<-- [start:momentum]
+def momentum_descent(start, lr, beta, tol=1e-6):
+    """Gradient descent with momentum: each step adds beta times the previous one."""
+    x0 = Variable(np.array(start[0]))
+    x1 = Variable(np.array(start[1]))
+    step0, step1 = 0.0, 0.0
+    n = 0
+    while np.hypot(x0.data - 1, x1.data - 1) >= tol:
+        y = rosenbrock(x0, x1)
+        x0.cleargrad()
+        x1.cleargrad()
+        y.backward()
+        step0 = beta * step0 - lr * x0.grad.data
+        step1 = beta * step1 - lr * x1.grad.data
+        x0.data += step0
+        x1.data += step1
+        n += 1
+    return n
+
+
+for beta in (0.9, 0.95):
+    n = momentum_descent((0.0, 2.0), lr=0.001, beta=beta)
+    print(f"momentum {beta}: within 1e-6 of (1, 1) after {n:,} steps")
+# --8<-- [end:momentum]
+
 # --8<-- [start:plot]
 import numpy as np
 from matplotlib.colors import LogNorm

@@ -15,23 +15,16 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
+from .._files import write_atomic
 from .processes import ROOT, measure, median, spawn
 from .workloads import WORKLOADS
 
 
 def write_json(path, data):
-    """Write `data` to `path` whole or not at all (a temporary file beside it, then a rename)."""
+    """Write `data` to `path` as JSON, whole or not at all (scripts/_files.py)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
 def available_impls(wanted):

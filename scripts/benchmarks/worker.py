@@ -99,7 +99,8 @@ def profile_calls(workload, params, **extra):
     lib = implementation("tinypytorch")
     fn = workload.tinypytorch
     fn(lib, **workload.warm_up)
-    from tinypytorch.core import Config, Function
+    from tinypytorch.config import Config
+    from tinypytorch.core import Function
     calls = [0, 0]   # forward, backward
     original_call = Function.__call__
 

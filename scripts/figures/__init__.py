@@ -69,7 +69,6 @@ class Figure:
     name: str
     step: int
     func: Callable[[Path], object]
-    module: str
     source: str  # "path:line" of the function, for error messages
     data: bool = False  # it also writes <name>.json (save_json)
 
@@ -104,7 +103,7 @@ def figure(name: str, data: bool = False) -> Callable[[Callable[[Path], object]]
             raise ValueError(
                 f"figure {name!r} registered twice: {REGISTRY[name].source} and {source}"
             )
-        REGISTRY[name] = Figure(name, int(match["step"]), func, func.__module__, source, data)
+        REGISTRY[name] = Figure(name, int(match["step"]), func, source, data)
         return func
 
     return register

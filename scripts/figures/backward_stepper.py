@@ -1,7 +1,7 @@
 """The backward steppers' figures: a graph numbered in the order a real backward pass visited it, and
 the data the page's script (docs/javascripts/backward-stepper.js) replays over it.
 
-A figure module records the pass with ``tinypytorch.graph.BackwardTrace`` around the chapter's own code
+A figure module records the pass with ``tinypytorch.trace.BackwardTrace`` around the chapter's own code
 and calls :func:`draw_stepper`, which writes the picture, ``stepNN-<slug>.svg`` (the still that readers
 without JavaScript see: each function labelled ``#k`` by the step that visited or recorded it), and
 its data, ``stepNN-<slug>.json``. Nodes are referred to by their DOT ids, which Graphviz writes as the
@@ -43,74 +43,119 @@ def draw_stepper(path, drawn, trace, *, generations: bool = False) -> None:
 
 def stepper_data(drawn, backward_pass) -> dict:
     """The viewer's data for `backward_pass`, a `BackwardPass`, over the picture of `drawn` (see above)."""
-    from tinypytorch import Constant, Variable
-    from tinypytorch.graph import node_ids, short_text
+    from tinypytorch.graph import node_ids
 
     ids = node_ids(drawn)
+    appears = appearances(ids, backward_pass)
+    parts = GradientParts(backward_pass.steps)
+    seeded = [v for v in backward_pass.outputs if v in ids]
 
-    def node(obj):
-        if obj not in ids:
-            raise ValueError(f"{obj!r} of the trace is not in the picture: draw the outputs it belongs to")
-        return ids[obj]
+    def state(k: int) -> dict:
+        return {"done": sorted([ids[v] for v in seeded] + [ids[v] for v in parts.complete() if v in ids]),
+                "part": sorted(ids[v] for v in parts.partial() if v in ids),
+                "hide": sorted(ids[o] for o, at in appears.items() if at > k),
+                "new": sorted(ids[o] for o, at in appears.items() if at == k > 0)}
 
-    def name(v):
-        if v.name is None:
-            raise ValueError(f"the panel names every variable a step receives or sends a gradient to: give "
-                             f"{v!r} (made by {type(v.creator).__name__}) a name")
-        return v.name
+    entries = [{"fn": None, "seed": [[variable_name(y), number_text(g)]
+                                     for y, g in zip(backward_pass.outputs, backward_pass.seeds)], **state(0)}]
+    for step in backward_pass.steps:
+        entries.append({**step_entry(step, ids, parts), **state(step.number)})
+    return {"steps": entries}
 
-    steps = backward_pass.steps
 
-    def sends(step):  # {input: (gradient sent, its sum so far)}, an input used twice counted once
-        return {x: (g, total) for x, g, total in zip(step.inputs, step.grads_out, step.totals) if g is not None}
+def number_text(gradient) -> str:
+    """The numbers of a gradient as the graph's labels write them."""
+    from tinypytorch.graph import short_text
 
-    # how many steps send each variable a part of its gradient, and how many parts its current sum holds
-    senders, parts, taken = {}, {}, set()
-    for step in steps:
-        for x in sends(step):
-            senders[x] = senders.get(x, 0) + 1
+    return short_text(gradient.data)
 
-    def share(v):
-        return f"{parts.get(v, 0)}/{senders[v]}" if parts.get(v, 0) < senders.get(v, 0) else ""
 
-    # when each node appears: 0 for what exists before the pass, k for what step k recorded
-    appear = dict.fromkeys(ids, 0)
+def variable_name(v) -> str:
+    if v.name is None:
+        raise ValueError(f"the panel names every variable a step receives or sends a gradient to: give "
+                         f"{v!r} (made by {type(v.creator).__name__}) a name")
+    return v.name
+
+
+def node_id(ids: dict, obj) -> str:
+    if obj not in ids:
+        raise ValueError(f"{obj!r} of the trace is not in the picture: draw the outputs it belongs to")
+    return ids[obj]
+
+
+def sends(step) -> dict:
+    """``{input: (gradient sent, the input's sum so far)}`` for the inputs `step` sent a gradient to (an
+    input used twice counted once)."""
+    return {x: (g, total) for x, g, total in zip(step.inputs, step.grads_out, step.totals) if g is not None}
+
+
+def recorded_at(steps) -> dict:
+    """``{node: k}`` for the Functions step k recorded (``create_graph=True``) and their outputs."""
     recorded = {}
     for step in steps:
         for f in step.created:
             recorded[f] = step.number
-            for ref in f.outputs:
-                if ref() is not None:
-                    recorded[ref()] = step.number
-    start = set(node_ids(list(backward_pass.outputs))) | set(backward_pass.seeds)
+            recorded.update({ref(): step.number for ref in f.outputs if ref() is not None})
+    return recorded
+
+
+def appearances(ids: dict, backward_pass) -> dict:
+    """When each node of the picture appears: 0 for what exists before the pass, k for what step k
+    recorded; a Constant first used by a recorded Function appears with it."""
+    from tinypytorch import Constant, Variable
+    from tinypytorch.graph import node_ids
+
+    recorded = recorded_at(backward_pass.steps)
+    before = set(node_ids(list(backward_pass.outputs))) | set(backward_pass.seeds)
+    functions = [f for f in ids if not isinstance(f, Variable)]
+    appears = {}
     for obj in ids:
         if obj in recorded:
-            appear[obj] = recorded[obj]
-        elif obj not in start and isinstance(obj, Constant):  # a constant first used by a recorded Function
-            users = [recorded.get(f, 0) for f in ids if not isinstance(f, Variable) and obj in f.inputs]
-            appear[obj] = min(users, default=0)
-    seeded = [v for v in backward_pass.outputs if v in ids]
+            appears[obj] = recorded[obj]
+        elif obj not in before and isinstance(obj, Constant):
+            appears[obj] = min((recorded.get(f, 0) for f in functions if obj in f.inputs), default=0)
+        else:
+            appears[obj] = 0
+    return appears
 
-    def state(k):
-        return {"done": sorted([ids[v] for v in seeded] + [ids[v] for v in parts if v in ids and not share(v)]),
-                "part": sorted(ids[v] for v in parts if v in ids and share(v)),
-                "hide": sorted(ids[o] for o, a in appear.items() if a > k),
-                "new": sorted(ids[o] for o, a in appear.items() if a == k > 0)}
 
-    entries = [{"fn": None,
-                "seed": [[name(y), short_text(g.data)] for y, g in zip(backward_pass.outputs, backward_pass.seeds)],
-                **state(0)}]
-    for step in steps:
-        got = [[name(y), short_text(g.data), share(y)] for y, g in zip(step.outputs, step.grads_in)
-               if y is not None and g is not None]
-        taken.update(step.outputs)
+class GradientParts:
+    """Step by step, how many of the parts of each variable's gradient its current sum holds."""
+
+    def __init__(self, steps) -> None:
+        self.senders: dict = {}   # variable -> how many steps send it a part of its gradient
+        for step in steps:
+            for x in sends(step):
+                self.senders[x] = self.senders.get(x, 0) + 1
+        self.held: dict = {}      # variable -> how many parts its current sum holds
+        self.handed_on: set = set()  # variables whose sum the pass has passed on to their creator
+
+    def share(self, v) -> str:
+        """``"k/n"`` while v's sum holds k of its n parts, else ``""``."""
+        held = self.held.get(v, 0)
+        return f"{held}/{self.senders[v]}" if held < self.senders.get(v, 0) else ""
+
+    def complete(self) -> list:
+        return [v for v in self.held if not self.share(v)]
+
+    def partial(self) -> list:
+        return [v for v in self.held if self.share(v)]
+
+    def take(self, step) -> None:
+        """`step` passed its outputs' sums on and sent its inputs their parts."""
+        self.handed_on.update(step.outputs)
         for x, (g, total) in sends(step).items():
             # the pass handed x's sum on before this part came (a plain stack does): the part starts a new sum
-            parts[x] = 1 if x in taken and total is g else parts.get(x, 0) + 1
-            taken.discard(x)
-        sent = [[name(x), short_text(g.data), short_text(total.data), share(x)]
-                for x, g, total in zip(step.inputs, step.grads_out, step.totals) if g is not None]
-        entries.append({"fn": node(step.function), "name": type(step.function).__name__,
-                        "gen": step.generation, "got": got, "sent": sent,
-                        "made": [type(f).__name__ for f in step.created], **state(step.number)})
-    return {"steps": entries}
+            self.held[x] = 1 if x in self.handed_on and total is g else self.held.get(x, 0) + 1
+            self.handed_on.discard(x)
+
+
+def step_entry(step, ids: dict, parts: GradientParts) -> dict:
+    """What step k did: the gradients its Function got and sent, and what it recorded."""
+    got = [[variable_name(y), number_text(g), parts.share(y)] for y, g in zip(step.outputs, step.grads_in)
+           if y is not None and g is not None]
+    parts.take(step)
+    sent = [[variable_name(x), number_text(g), number_text(total), parts.share(x)]
+            for x, g, total in zip(step.inputs, step.grads_out, step.totals) if g is not None]
+    return {"fn": node_id(ids, step.function), "name": type(step.function).__name__, "gen": step.generation,
+            "got": got, "sent": sent, "made": [type(f).__name__ for f in step.created]}

@@ -7,6 +7,7 @@ the chapter's listings build, and the recap's diagram of the Variable/Function c
 from __future__ import annotations
 
 from scripts.figures import LISTINGS, figure, render_dot, run_listing
+from scripts.figures.language import figure_in_languages, say
 
 
 # --- DOT basics: the three hand-written files the chapter shows, rendered as they are ---------------------
@@ -52,13 +53,17 @@ def values(path):
 
 # --- the recap's diagram: who holds whom in the graph of y = a^2 + a^2, a = x^2 -----------------------------
 
-def _core_dot(variables: dict) -> str:
+def _core_dot(variables: dict, lang: str = "en") -> str:
     """DOT text of the references between Variables and Functions, walked from the live objects.
 
     Layout follows the data (inputs on top); arrowheads show the references: a Variable holds its
     `creator`, a Function holds its `inputs` (both strong, solid) and its `outputs` weakly (dashed).
     """
     names = {id(v): n for n, v in variables.items()}
+    generation = lambda node: say(lang, f"generation {node.generation}", f"第 {node.generation} 代")  # noqa: E731
+    inputs = say(lang, "inputs", "输入 inputs")
+    outputs = say(lang, "outputs (weakref)", "输出 outputs（弱引用）")
+    creator = say(lang, "creator", "创建者 creator")
     funcs, order = {}, []
     for v in variables.values():
         f = v.creator
@@ -72,28 +77,28 @@ def _core_dot(variables: dict) -> str:
         'edge [fontname="Helvetica", fontsize=10, color=gray30, fontcolor=gray20]',
     ]
     for name, v in variables.items():
-        lines.append(f'{name} [label="{name}\\ngeneration {v.generation}", color=orange, style=filled]')
+        lines.append(f'{name} [label="{name}\\n{generation(v)}", color=orange, style=filled]')
     for f in order:
-        lines.append(f'{funcs[id(f)]} [label="{type(f).__name__}\\ngeneration {f.generation}", '
+        lines.append(f'{funcs[id(f)]} [label="{type(f).__name__}\\n{generation(f)}", '
                      f'color=lightblue, style=filled, shape=box]')
     last = max(order, key=lambda f: f.generation)  # label the edges of one function: the bottom one
     for f in sorted(order, key=lambda f: f.generation):
         labelled = f is last
         fid = funcs[id(f)]
         for i, x in enumerate(f.inputs):
-            label = ', label=" inputs"' if labelled and i == 0 else ""
+            label = f', label=" {inputs}"' if labelled and i == 0 else ""
             lines.append(f"{names[id(x)]} -> {fid} [dir=back{label}]")
         for ref in f.outputs:
             y = ref()
-            label = ', label=" outputs (weakref)"' if labelled else ""
+            label = f', label=" {outputs}"' if labelled else ""
             lines.append(f"{fid} -> {names[id(y)]} [style=dashed{label}]")
-            label = ', xlabel="creator "' if labelled else ""
+            label = f', xlabel="{creator} "' if labelled else ""
             lines.append(f"{fid} -> {names[id(y)]} [dir=back, color=darkorange{label}]")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-@figure("step25-recap-core")
-def recap_core(path):
+@figure_in_languages("step25-recap-core")
+def recap_core(path, lang):
     g = run_listing("step25_recap_generations.py")
-    render_dot(_core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")}), path)
+    render_dot(_core_dot({n: g[n] for n in ("x", "a", "b", "c", "y")}, lang), path)

@@ -2,6 +2,7 @@
 and the Newton iterates on the curve f(x) = x⁴ − 2x²."""
 from __future__ import annotations
 
+from scripts.figures.language import figure_in_languages, say
 from scripts.figures import figure, render_dot, run_listing, save_svg
 
 
@@ -47,8 +48,8 @@ def newton_iterates(x0, n):
     return xs, d1, d2
 
 
-@figure("step30-newton-path")
-def newton_path(path):
+@figure_in_languages("step30-newton-path")
+def newton_path(path, lang):
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -67,18 +68,18 @@ def newton_path(path):
         xk = xs[k]
         q = f(xk) + d1[k] * (grid - xk) + 0.5 * d2[k] * (grid - xk) ** 2
         left.plot(grid, q, "--", color=color, lw=1.2,
-                  label=f"quadratic model at $x_{k}$ = {xk:.4f}")
+                  label=say(lang, f"quadratic model at $x_{k}$ = {xk:.4f}", f"$x_{k}$ = {xk:.4f} 处的二次模型"))
         # the step: from the iterate down the parabola to its lowest point, then onto the curve
         vertex = f(xk) - d1[k] ** 2 / (2 * d2[k])
         left.annotate("", xy=(xs[k + 1], vertex), xytext=(xk, f(xk)),
                       arrowprops=dict(arrowstyle="->", color=color, lw=1.5))
         left.plot([xs[k + 1]], [vertex], "v", color=color, ms=6)
         left.plot([xs[k + 1], xs[k + 1]], [vertex, f(xs[k + 1])], ":", color=color, lw=1.2)
-    left.plot(xs, [f(v) for v in xs], "o", color="crimson", ms=5, zorder=5, label="Newton iterates")
+    left.plot(xs, [f(v) for v in xs], "o", color="crimson", ms=5, zorder=5, label=say(lang, "Newton iterates", "牛顿法的迭代点"))
     left.set_ylim(-1.6, 9)
     left.set_xlim(-1.7, 2.15)
     left.set_xlabel("$x$")
-    left.set_title("Each step jumps to the lowest point\nof the local parabola", fontsize=11)
+    left.set_title(say(lang, "Each step jumps to the lowest point\nof the local parabola", "每一步都跳到\n局部抛物线的最低点"), fontsize=11)
     left.legend(fontsize=9, loc="upper center", framealpha=0.9)
     left.grid(alpha=0.3)
 
@@ -89,11 +90,11 @@ def newton_path(path):
     for k in ks[keep]:
         right.annotate(f"{err[k]:.1e}", (k, err[k]), textcoords="offset points", xytext=(6, 4), fontsize=9)
     for k in ks[~keep]:
-        right.text(k + 0.3, 1e-9, f"$x_{k}$ = 1.0\n(error 0)", ha="right", va="bottom", fontsize=9,
+        right.text(k + 0.3, 1e-9, say(lang, f"$x_{k}$ = 1.0\n(error 0)", f"$x_{k}$ = 1.0\n（误差为 0）"), ha="right", va="bottom", fontsize=9,
                    color="crimson")
-    right.set_xlabel("iteration $k$")
+    right.set_xlabel(say(lang, "iteration $k$", "迭代次数 $k$"))
     right.set_ylabel("$|x_k - 1|$")
-    right.set_title("The error roughly squares\nat every step", fontsize=11)
+    right.set_title(say(lang, "The error roughly squares\nat every step", "误差每一步\n大致平方一次"), fontsize=11)
     right.set_xticks(ks)
     right.set_xlim(-0.4, len(xs) - 0.4)
     right.set_ylim(err[keep].min() / 10, 30)  # room above the first label

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from scripts.figures.language import figure_in_languages, say
 from scripts.figures import figure, run_listing, save_svg
 
 
-@figure("step31-sin-derivatives")
-def sin_derivatives(path):
+@figure_in_languages("step31-sin-derivatives")
+def sin_derivatives(path, lang):
     import matplotlib.pyplot as plt
 
     g = run_listing("step31_sin_nth.py")
@@ -23,7 +24,7 @@ def sin_derivatives(path):
     ax.set_xlim(-7, 7)
     ax.set_ylim(-1.3, 1.7)
     ax.set_xlabel("$x$")
-    ax.set_title("sin and its first three derivatives (repeated backward with create_graph=True)", fontsize=10)
+    ax.set_title(say(lang, "sin and its first three derivatives (repeated backward with create_graph=True)", "sin 及其前三阶导数（反复执行 backward(create_graph=True)）"), fontsize=10)
     ax.legend(loc="upper right", ncol=4, fontsize=9, framealpha=1.0)
     ax.grid(True, color="0.9")
     save_svg(fig, path, facecolor="white")

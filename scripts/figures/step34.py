@@ -3,24 +3,17 @@ diamond's backward pass as two steppers (by generation, with a plain stack)."""
 
 from __future__ import annotations
 
+from scripts.figures.language import figure_in_languages, say
 from scripts.figures import figure, render_dot, run_listing, save_svg
 
 
-def module_diagram_dot(layout: dict) -> str:
+def module_diagram_dot(layout: dict, lang: str = "en") -> str:
     """DOT text for `layout` (module -> {target: (names, lazy)}), as step34_module_layout.py computes it."""
     package = sorted(layout)
     external = sorted({t for targets in layout.values() for t in targets} - set(package))
 
     def quote(text):  # a DOT string; a newline in `text` becomes a DOT line break
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-    def names_label(names):  # a few names per line
-        lines = [[]]
-        for name in names:
-            if lines[-1] and len(", ".join(lines[-1] + [name])) > 22:
-                lines.append([])
-            lines[-1].append(name)
-        return ",\n".join(", ".join(line) for line in lines)
 
     out = ["digraph modules {",
            "bgcolor=transparent",
@@ -38,14 +31,13 @@ def module_diagram_dot(layout: dict) -> str:
     for target in external:
         out.append(f"{quote(target)} [label={quote(target)}, shape=component, fillcolor=\"#eeeeee\", color=gray50]")
     for module in package:
-        for target, (names, lazy) in sorted(layout[module].items()):
+        for target, (_, lazy) in sorted(layout[module].items()):
             attrs = []
-            if names:
-                attrs.append(f"label={quote(names_label(names))}")
+            # the names each arrow carries are in the listing printed beside the picture; written on the
+            # arrows they made the picture too wide to read on a page
             if lazy:
                 attrs.append("style=dashed")
-                if not names:
-                    attrs.append(f"label={quote('lazy')}")
+                attrs.append(f"label={quote(say(lang, 'lazy', '延迟导入'))}")
             if target in external:
                 attrs.append("color=gray65")
             out.append(f"{quote(module)} -> {quote(target)}" + (f" [{', '.join(attrs)}]" if attrs else ""))
@@ -53,14 +45,14 @@ def module_diagram_dot(layout: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-@figure("step34-module-diagram")
-def module_diagram(path):
+@figure_in_languages("step34-module-diagram")
+def module_diagram(path, lang):
     layout = run_listing("step34_module_layout.py")["layout"]
-    render_dot(module_diagram_dot(layout), path)
+    render_dot(module_diagram_dot(layout, lang), path)
 
 
-@figure("step34-memory-no-grad")
-def memory_no_grad(path):
+@figure_in_languages("step34-memory-no-grad")
+def memory_no_grad(path, lang):
     import matplotlib.pyplot as plt
 
     peak_mib = run_listing("step34_no_grad_memory.py")["peak_mib"]
@@ -72,13 +64,13 @@ def memory_no_grad(path):
 
     fig, ax = plt.subplots(figsize=(7, 4), facecolor="white")
     ax.set_facecolor("white")
-    ax.plot(ns, graph, "o-", color="#d62728", ms=4, lw=2, label="recording the graph (default)")
-    ax.plot(ns, plain, "s-", color="#1f77b4", ms=4, lw=2, label="inside with no_grad()")
-    ax.set_xlabel("number of tanh calls in the chain")
-    ax.set_ylabel("peak memory (MiB)")
+    ax.plot(ns, graph, "o-", color="#d62728", ms=4, lw=2, label=say(lang, "recording the graph (default)", "记录计算图（默认）"))
+    ax.plot(ns, plain, "s-", color="#1f77b4", ms=4, lw=2, label=say(lang, "inside with no_grad()", "在 with no_grad() 之内"))
+    ax.set_xlabel(say(lang, "number of tanh calls in the chain", "链中 tanh 调用的次数"))
+    ax.set_ylabel(say(lang, "peak memory (MiB)", "峰值内存（MiB）"))
     ax.set_xlim(0, 33)
     ax.set_ylim(0, 35)
-    ax.set_title("Peak memory of y = tanh(tanh(...tanh(x))), each array 1 MiB", fontsize=11)
+    ax.set_title(say(lang, "Peak memory of y = tanh(tanh(...tanh(x))), each array 1 MiB", "y = tanh(tanh(...tanh(x))) 的峰值内存，每个数组 1 MiB"), fontsize=11)
     ax.grid(True, color="0.9")
     ax.legend(loc="upper left", fontsize=9, framealpha=1.0)
     save_svg(fig, path, facecolor="white")

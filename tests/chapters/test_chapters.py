@@ -19,7 +19,7 @@ CHAPTERS = {
           "step25-goldstein", "step25-values", "step25-recap-core"}),
     26: ("Finding a minimum: gradient descent on Rosenbrock",
          {"step26-rosenbrock-descent", "step26-descent-progress"}),
-    27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd"}),
+    27: ("Higher-order derivatives by hand: Newton's method", {"step27-newton-vs-gd", "step27-fd-error"}),
     28: ("Taylor series: sin as a graph of additions", {"step28-my-sin-graph", "step28-taylor-error"}),
     29: ("Backpropagation that builds a graph (`create_graph`)",
          {"step29-forward-and-gradient-graph", "step29-gradient-graph-growing"}),
@@ -28,7 +28,7 @@ CHAPTERS = {
     31: ("sin and cos: n-th derivatives", {"step31-sin-derivatives"}),
     32: ("tanh: how higher-order graphs explode",
          {"step32-tanh-graph-order1", "step32-tanh-graph-order2", "step32-tanh-graph-order3",
-          "step32-tanh-graph-growth"}),
+          "step32-tanh-graph-growth", "step32-create-graph-cost"}),
     33: ("Double backprop: differentiating a gradient",
          {"step33-double-backprop-graph", "step33-newton-rosenbrock", "step33-double-backprop-steps"}),
     34: ("Structure and memory: modules, weakrefs, generations, retain_grad, no_grad",
@@ -156,3 +156,18 @@ def test_no_control_characters_in_pages():
             if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", line):                     # it splits at \f
                 bad[f"{page.relative_to(ROOT)}:{lineno}"] = repr(line[:60])
     assert not bad, bad
+
+
+@pytest.mark.parametrize("home", ["index.md", "index.zh.md"])
+def test_home_page_says_which_outputs_are_recorded(home):
+    """Everything run at build time except the PyTorch outputs and the benchmark timings: the home page says so,
+    with the PyTorch version the outputs were recorded with."""
+    import json
+    text = " ".join((ROOT / "docs" / home).read_text(encoding="utf-8").split())
+    recorded = json.loads((ROOT / "docs/listings/pytorch/recorded.json").read_text(encoding="utf-8"))
+    major_minor = ".".join(recorded["torch"].split(".")[:2])
+    assert f"PyTorch {major_minor}" in text
+    assert "`scripts/record_pytorch.py`" in text and "`scripts/bench.py`" in text
+    assert "(benchmarks.md)" in text and "(pytorch.md)" in text
+    assert "every output shown was produced by running the code" not in text
+

@@ -321,3 +321,32 @@ def test_the_probes_tell_the_libraries_apart(found):
     """A row whose two sides agreed would not be a difference: every probe differs between the libraries."""
     same = [probe for probe, _, _ in ROWS.values() if found["dezero"][probe] == found["tinypytorch"][probe]]
     assert not same
+
+
+def test_running_dezero_itself_on_a_recent_numpy():
+    """The section "Running DeZero 0.0.13 itself": where `import dezero` fails, why, and the shim that works."""
+    import numpy as np
+    assert tuple(int(p) for p in np.__version__.split(".")[:2]) >= (1, 24)
+    spec = importlib.util.find_spec("dezero")
+    assert spec is not None, "dezero 0.0.13 is in the test extra"
+    package = Path(spec.origin).parent
+    uses = sorted(f"{p.name}:{n}" for p in package.glob("*.py")
+                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                  if re.search(r"\bnp\.int\b(?!\d)", line))
+    assert uses == ["datasets.py:140", "datasets.py:50", "transforms.py:154"]
+    bare = subprocess.run([sys.executable, "-c", "import dezero"], capture_output=True, text=True)
+    assert bare.returncode != 0
+    page = PAGE.read_text(encoding="utf-8")
+    block = re.search(r"```text\n(.*?)```", page[page.index("{#running-dezero}"):], re.S).group(1)
+    stderr = bare.stderr.replace(str(package), ".../dezero")
+    for line in block.splitlines():
+        assert line.strip() in stderr, line
+    assert "dezero/datasets.py" in bare.stderr                       # the chain: __init__ -> datasets -> transforms
+    out = subprocess.run([sys.executable, str(ROOT / "docs/listings/differences_run_dezero.py")],
+                         capture_output=True, text=True, check=True).stdout
+    t = np.tanh(1.0)
+    assert float(re.search(r"at 1: variable\((\S+)\)", out).group(1)) == pytest.approx(-2 * t * (1 - t * t),
+                                                                                  rel=1e-15)
+    for listing_line in ("line 50", "line 140"):
+        assert listing_line in page
+    assert '--8<-- "docs/listings/differences_run_dezero.py"' in page

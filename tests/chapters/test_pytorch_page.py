@@ -113,3 +113,21 @@ def test_the_page_shows_every_program_and_its_record():
 def test_pytorch_programs_print_what_was_recorded(recorded):
     problems = rec.check(recorded)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", ["pytorch.md", "pytorch.zh.md"])
+def test_the_hvp_advice_names_the_two_pass_functions(page):
+    """hvp is the double-backward trick (three passes), documented as slower than vhp; the recorded program
+    really calls hvp, and the page names vhp and jvp-of-grad as the two-pass equivalents."""
+    program = (ROOT / "docs/listings/pytorch/step33_hvp.py").read_text(encoding="utf-8")
+    assert "torch.autograd.functional.hvp(" in program
+    text = " ".join((ROOT / "docs" / page).read_text(encoding="utf-8").split())
+    assert "does the same two passes" not in text and "做的是同样的两次反向传播" not in text
+    for name in ("`torch.autograd.functional.vhp`", "`torch.func.jvp(torch.func.grad(f), …)`",
+                 "`torch.autograd.functional.hvp`"):
+        assert name in text
+    assert "(steps/step33.md#forward-and-reverse-mode)" in text
+    # the names of the new lessons: forward and reverse mode, Jacobians, stopping the gradient
+    for name in ("`torch.func.jvp`", "`torch.func.vjp`", "`torch.func.jacrev`", "`torch.func.jacfwd`",
+                 "`x.detach()`", "(steps/step31.md#jacobians)", "(steps/step33.md#stop-gradient)"):
+        assert name in text, name

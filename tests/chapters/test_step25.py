@@ -268,7 +268,7 @@ def test_try_it_answer():
     assert f"variables: {n_vars} of which constants: 2" in out
     assert f"edges:     {n_edges}" in out
     assert states(page_text(STEP), f"**{n_funcs} functions**", f"**{n_vars} variables", "2 of them constants**",
-                  f"4 \\cdot 3 + 3 \\cdot 2 = $ **{n_edges} edges**")
+                  f"4 \\cdot 3 + 3 \\cdot 2 =$ **{n_edges} edges**")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -370,3 +370,28 @@ def test_graphviz_pure_draws_svg_png_jpeg_but_not_pdf(tmp_path):
     with pytest.raises(GraphvizRenderError, match="cannot write pdf"):
         plot_dot_graph(y, to_file=tmp_path / "g.pdf")
     assert not (tmp_path / "g.pdf").exists()
+
+
+def test_the_hand_written_dot_function_is_under_forty_lines(page):
+    """The plan's "under forty lines": the listing's dot_graph, counted from its source."""
+    import ast
+    from helpers import LISTINGS
+    tree = ast.parse((LISTINGS / "step25_dot_from_scratch.py").read_text(encoding="utf-8"))
+    fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "dot_graph")
+    n_lines = fn.end_lineno - fn.lineno + 1
+    assert 30 < n_lines < 40, n_lines
+    assert states(page, "under forty lines")
+
+
+def test_the_recap_says_who_keeps_the_seed():
+    """The recap: the seed of ones is not stored in y.grad unless retain_grad=True (the book stores it)."""
+    import numpy as np
+    from helpers import RECAP
+    from tinypytorch import Variable
+    x = Variable(np.array(2.0))
+    y = x * x
+    y.backward()
+    assert y.grad is None and float(x.grad.data) == 4.0
+    y.backward(retain_grad=True)
+    assert float(y.grad.data) == 1.0
+    assert states(RECAP.read_text(encoding="utf-8"), "leaves `y.grad` as it was", "`retain_grad=True`")

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from helpers import run_listing, states
+from helpers import listing_globals, page_text, registered_figures, run_listing, states
 
 pytestmark = pytest.mark.step27
 STEP = 27
@@ -135,3 +135,35 @@ def test_try_it_answer(page):
             x = newton_map(x)
         assert abs(abs(x) - 1) < 1e-12
     assert states(page, "$x_1 = -0.074$", "$x_2 = 8.2 \\times 10^{-4}$", "$x_3 = -1.1 \\times 10^{-9}$")
+
+
+def test_finite_difference_step_rule():
+    """Section "How big a step?": truncation h|f''|/2 and h^2|f'''|/6 for large steps, a minimum near
+    sqrt(eps) and eps^(1/3), the central difference more than a thousand times better; float32 near 1e-5."""
+    import numpy as np
+    out = run_listing("step27_fd_step.py")
+    g = listing_globals("step27_fd_step.py")
+    steps, forward, central = g["steps"], np.array(g["forward"]), np.array(g["central"])
+    d2, d3 = 12 * 2.0 ** 2 - 4, 24 * 2.0                     # f''(2) = 44, f'''(2) = 48, by hand
+    for h, e1, e2 in zip(steps, forward, central):
+        if h >= 1e-4:                                          # truncation rules; the next terms are smaller
+            assert e1 == pytest.approx(h * d2 / 2, rel=0.1) and e2 == pytest.approx(h * h * d3 / 6, rel=1e-3)
+        central_by_hand = abs((f_hand(2.0 + h) - f_hand(2.0 - h)) / (2 * h) - 24.0)
+        assert e2 == pytest.approx(central_by_hand, rel=0.5, abs=1e-12)
+    eps = np.finfo(float).eps
+    b1, b2 = int(np.argmin(forward)), int(np.argmin(central))
+    assert eps ** 0.5 / 4 < steps[b1] < eps ** 0.5 * 4 and eps ** (1 / 3) / 4 < steps[b2] < eps ** (1 / 3) * 4
+    assert forward[b1] / central[b2] > 1000
+    assert f"forward: best h = {steps[b1]:.0e} (error {forward[b1]:.1e}); rule of thumb h = 1.5e-08" in out
+    assert f"central: best h = {steps[b2]:.0e} (error {central[b2]:.1e}); rule of thumb h = 6.1e-06" in out
+    rel32 = float(re.search(r"float32 central: h = 9.8e-03, relative error (\S+)", out).group(1))
+    assert 1e-5 < rel32 < 1e-4                                 # "a few times 10^-5"
+    page = page_text(STEP)
+    assert states(page, "$h \\approx \\sqrt{\\varepsilon} \\approx 1.5 \\times 10^{-8}$",
+                  "$h \\approx \\varepsilon^{1/3} \\approx 6 \\times 10^{-6}$")
+    assert states(page, "more than a thousand times", "a few times $10^{-5}$")
+    assert "step27-fd-error.svg" in registered_figures(STEP)
+
+
+def f_hand(x: float) -> float:
+    return x ** 4 - 2 * x ** 2

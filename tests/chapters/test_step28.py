@@ -71,6 +71,24 @@ def test_my_sin_matches_the_book_and_the_hand_polynomial(page):
         assert number in page
 
 
+def leading_digits_in_common(a: float, b: float) -> int:
+    """How many significant digits two numbers in (0.1, 1) share, read left to right without rounding."""
+    da, db = f"{a:.17f}"[2:], f"{b:.17f}"[2:]
+    return next(i for i, (p, q) in enumerate(zip(da, db)) if p != q)
+
+
+def test_the_intro_counts_the_digits_the_two_sines_share(page):
+    out = run_listing("step28_my_sin.py")
+    value = value_after("my_sin(pi/4) =", out)
+    grad = float(re.findall(r"gradient\s+=\s*([0-9.]+)", out)[0])
+    words = {5: "five", 6: "six", 7: "seven"}
+    n_value = leading_digits_in_common(value, math.sin(X))
+    n_grad = leading_digits_in_common(grad, math.cos(X))
+    assert (n_value, n_grad) == (6, 5)
+    assert states(page, f"the first {words[n_value]} digits of the value", f"first {words[n_grad]} of the gradient")
+    assert not states(page, "same value and gradient to six digits")
+
+
 def taylor_table() -> dict[int, tuple[float, float, float, float]]:
     out = run_listing("step28_taylor_error.py")
     rows = {}

@@ -130,3 +130,14 @@ def test_try_it_sinh_derivatives_alternate():
     assert values == {"2": s, "3": c, "4": s, "5": c}
     answer = page_text(STEP).split('??? success "Answer"', 1)[1]
     assert s in answer and c in answer
+
+
+def test_jacobian_rows_from_basis_vectors():
+    """y_i = x_i * sum(x): J = diag(sum x) + x 1^T by hand; ones give its column sums, e_i its rows."""
+    import numpy as np
+    out = run_listing("step31_jacobian.py")
+    x = np.array([1.0, 2.0, 3.0])
+    J = np.diag(np.full(3, x.sum())) + np.outer(x, np.ones(3))
+    assert f"from ones: {J.sum(axis=0)}" in out
+    assert str(J) in out
+    assert "`grad_outputs`" in page_text(STEP) and "(step29.md#grad)" in page_text(STEP)

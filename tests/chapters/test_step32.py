@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from helpers import ROOT, listing_globals, page_text, run_listing as run_any_listing, states
+from helpers import ROOT, listing_globals, page_text, registered_figures, run_listing as run_any_listing, states
 
 pytestmark = pytest.mark.step32
 STEP = 32
@@ -252,3 +252,75 @@ def test_try_it_derivatives_at_zero():
     assert out.split() == ["order", "1:", "1.000000", "order", "2:", "0.000000", "order", "3:", "-2.000000"]
     answer = page_text(STEP).split('??? success "Answer"', 1)[1]
     assert "$P_1(0) = 1$" in answer and "$P_2(0) = 0$" in answer and "$P_3(0) = -2$" in answer
+
+
+# What create_graph costs (section 7)
+
+#: functions one backward(create_graph=True) records, read off each backward formula by hand:
+#: Sub -gy (Neg); Mul gy*b, gy*a; Div gy/b, gy*(-a/b**2) (Div, Neg, Pow, Div, Mul); Pow gy*3*x**2 (Pow,
+#: Mul, Mul); Exp gy*y; Log gy/x; Sin gy*cos(x); Cos gy*-sin(x) (Sin, Neg, Mul); Tanh gy*(1-y*y) (Mul, Sub, Mul)
+RECORDED_BY_HAND = {"Add": 0, "Sub": 1, "Mul": 2, "Div": 5, "Pow": 3, "Exp": 1, "Log": 1, "Sin": 2, "Cos": 3,
+                    "Tanh": 3}
+
+
+def test_create_graph_cost_tables():
+    out = run_listing("step32_create_graph_cost.py")
+    g = listing_globals("step32_create_graph_cost.py")
+    for name, n in RECORDED_BY_HAND.items():
+        assert re.search(rf"^\s*{name}: {n}$", out, re.M), name
+    assert max(RECORDED_BY_HAND.values()) == 5
+    sizes = {}
+    from tinypytorch import Variable
+    for name, f in g["variants"].items():
+        x = Variable(np.array(1.0))
+        f(x).backward(create_graph=True)
+        walked = []
+        for n in range(1, 9):
+            gx = x.grad
+            walked.append(walk(gx)[0])
+            if n < 8:
+                x.cleargrad()
+                gx.backward(create_graph=True)
+        sizes[name] = walked
+        exact = math.exp(1.0) if name == "exp" else exact_derivative(8, 1.0)
+        assert float(gx.data) == pytest.approx(exact, rel=1e-12), name
+        assert f"{name:>12}: {walked}  8th derivative {exact:.6f}" in out
+    assert sizes["tanh, y * y"][-1] == 2571 and sizes["tanh from x"][-1] == 4951
+    assert sizes["tanh, y ** 2"][-1] == 1857 and sizes["exp"] == list(range(2, 10))
+    rows = re.findall(r"^\s*(\d)\s+(\d+)\s+(\d+)\s+([0-9.]+)$", out, re.M)
+    assert [int(r[0]) for r in rows] == list(range(1, 7))
+    assert all(0.85 < float(r[3]) < 1.15 for r in rows), rows                # bytes ~ variables x 8N
+    assert [int(r[1]) for r in rows] == [walk(v)[1] for v in tanh_gradients(6)]
+    c, products = g["tanh_taylor"](1.0, 8)
+    assert math.factorial(8) * c[8] == pytest.approx(exact_derivative(8, 1.0), rel=1e-12)
+    assert products == 8 * 9 // 2 and "multiplications = 36" in out
+
+
+def tanh_gradients(max_order):
+    from tinypytorch import Variable
+    import tinypytorch.functions as F
+    x = Variable(np.ones(3))
+    F.tanh(x).backward(create_graph=True)
+    grads = []
+    for n in range(max_order):
+        grads.append(x.grad)
+        x.cleargrad()
+        grads[-1].backward(create_graph=True)
+    return grads
+
+
+def test_create_graph_cost_numbers_on_the_page():
+    text = page_text(STEP)
+    assert states(text, "4951 functions at order 8 against 2571")
+    assert states(text, "$5F$", "`Div`")
+    assert states(text, "1857 functions")
+    assert states(text, "$-277.062136$", "2571 functions", "36 multiplications")
+    assert f"{exact_derivative(8, 1.0):.6f}" == "-277.062136"
+
+
+def test_the_cost_figure_draws_the_counted_sizes():
+    """step32-create-graph-cost plots derivative_sizes of each variant and Taylor mode's n(n+1)/2."""
+    assert "step32-create-graph-cost.svg" in registered_figures(STEP)
+    g = listing_globals("step32_create_graph_cost.py")
+    assert [g["tanh_taylor"](1.0, n)[1] for n in range(1, 9)] == [n * (n + 1) // 2 for n in range(1, 9)]
+    assert states(page_text(STEP), "from 4 to 4951", "to 2571", "to 1857", "from 2 to 9", "from 1 to 36")

@@ -194,10 +194,88 @@ def test_newton_path_and_the_steps_to_one_millionth(newton_out):
 
 def test_page_states_the_newton_numbers():
     page = page_text(STEP)
-    assert states(page, "$-0.0025$", "$(0.99874216, -0.00501251)$", "101", "$2.80 \\times 10^{-3}$",
+    y2 = rosen(newton_by_hand((0.0, 2.0), 2)[2])
+    assert f"{y2:.1f}" == "100.5"
+    assert states(page, "$-0.0025$", "$(0.99874216, -0.00501251)$", f"about {y2:.1f}", "$2.80 \\times 10^{-3}$",
                   "$1.57 \\times 10^{-6}$", "$6.85 \\times 10^{-15}$", "$(1, 1)$", "step 6")
     assert states(page, "\\begin{pmatrix} 802 & -400 \\\\ -400 & 200 \\end{pmatrix}", "$-798$")
     for section in ("hessian", "newton", "descent"):
         assert f'--8<-- "docs/listings/step33_newton_rosenbrock.py:{section}"' in page_text(STEP)
     assert states(page_text(26), "(step33.md#newton-rosenbrock)", "$10^{-6}$", "5 steps", "33,559")
     assert "step33-newton-rosenbrock.svg" in registered_figures(STEP)
+
+
+# Section 9: forward mode and reverse mode
+
+def jacobian_by_hand(a, b, c):
+    """f(a, b, c) = (ab + c, ac^2 - b), differentiated on paper."""
+    return np.array([[b, a, 1.0], [c * c, -1.0, 2 * a * c]])
+
+
+@pytest.fixture(scope="module")
+def modes_out() -> str:
+    return run_listing("step33_forward_reverse.py", timeout=300)
+
+
+def test_vjp_jvp_and_the_double_vjp_trick(modes_out):
+    J = jacobian_by_hand(1.0, 2.0, 3.0)
+    u, v = np.array([1.0, 10.0]), np.ones(3)
+    assert f"u^T J = {(u @ J).tolist()}" in modes_out and (u @ J).tolist() == [92.0, -9.0, 61.0]
+    assert f"J v   = {(J @ v).tolist()}\n" in modes_out and (J @ v).tolist() == [4.0, 14.0]
+    assert f"J v   = {(J @ v).tolist()} (forward mode)" in modes_out
+    g = listing_globals("step33_forward_reverse.py")
+    rng = np.random.default_rng(0)                  # the dual numbers on other points and directions
+    for _ in range(3):
+        p, d = rng.standard_normal(3), rng.standard_normal(3)
+        assert np.allclose(g["jvp"](g["f"], tuple(p), tuple(d)), jacobian_by_hand(*p) @ d, rtol=1e-14)
+    page = page_text(STEP)
+    assert states(page, "$u^\\top J = (2 + 90,\\; 1 - 10,\\; 1 + 60)$")
+    assert states(page, "$Jv = (2 + 1 + 1,\\; 9 - 1 + 6)$")
+
+
+def test_the_cheap_gradient_table(modes_out):
+    g = listing_globals("step33_forward_reverse.py")
+    x0 = np.linspace(-1.0, 1.0, 7)
+    by_hand = 3 * x0 ** 2 - 4 * x0 + 1               # d/dx (x^3 - 2x^2 + x)
+    assert np.allclose(g["reverse_gradient"](x0), by_hand, rtol=1e-14)
+    assert np.allclose(g["forward_gradient"](x0), by_hand, rtol=1e-14)
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", modes_out, re.M)
+    assert [(int(n), int(r), int(f)) for n, r, f, _ in rows] == [(10, 1, 10), (100, 1, 100), (1000, 1, 1000)]
+
+
+def test_hvp_costs_in_passes_recorded_and_walked(modes_out):
+    """g(x) = sum tanh(x) x. By hand: the gradient walks Tanh and Mul (2); pass 1 records Mul's two
+    products, Tanh's gy * (1 - y * y) (Mul, Sub, Mul) and the Add where x's two contributions meet (6);
+    its graph is those 6 plus the forward Tanh (7)."""
+    rows = {m[0].strip(): tuple(int(v) for v in m[1:4]) for m in
+            re.findall(r"^(one gradient|reverse over reverse|double VJP)\s+(\d+)\s+(\d+)\s+(\d+)\s+[0-9.]+$",
+                       modes_out, re.M)}
+    assert rows["one gradient"] == (1, 0, 2)
+    assert rows["reverse over reverse"] == (2, 6, 2 + 7)
+    passes, recorded, walked = rows["double VJP"]
+    pass2 = recorded - 6                             # what pass 2 recorded on top of pass 1
+    assert passes == 3 and pass2 > 0 and walked == 2 + 7 + (7 + pass2)
+    g = listing_globals("step33_forward_reverse.py")
+    from tinypytorch import Variable
+    x = Variable(np.array([-1.5, 0.2, 2.0]))
+    v = np.array([0.3, -1.0, 2.0])
+    t = np.tanh(x.data)
+    second = 2 * (1 - t * t) - 2 * x.data * t * (1 - t * t)   # (tanh(x) x)'' by hand
+    for hvp in (g["hvp_reverse_over_reverse"], g["hvp_double_vjp"]):
+        assert np.allclose(hvp(x, v).data, second * v, rtol=1e-13)
+    page = page_text(STEP)
+    assert states(page, f"walks {rows['reverse over reverse'][2]} functions where one gradient walks 2",
+                  f"the double-VJP route {walked}")
+    assert "Pearlmutter" in page and "`torch.func.jvp(torch.func.grad(f), ...)`" in page
+
+
+def test_stopping_the_gradient():
+    out = run_listing("step33_stop_gradient.py")
+    w, phi, z = 0.5, 0.8, 1.5
+    x = phi * z
+    s = 1 - math.tanh(w * x) ** 2
+    through = re.search(rf"^stop=False: dD/dw = {s * x:.6f}, phi.grad = variable\((\S+)\)$", out, re.M)
+    assert through and float(through.group(1)) == pytest.approx(s * w * z, rel=1e-14)
+    assert f"stop=True : dD/dw = {s * x:.6f}, phi.grad = None" in out
+    page = page_text(STEP)
+    assert "`Variable(x.data)`" in page and "`x.detach()`" in page

@@ -27,31 +27,20 @@ PNG of every page at both widths in both palettes.
 from __future__ import annotations
 
 import base64
-import contextlib
-import functools
-import http.server
 import os
-import shutil
-import tempfile
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import TIMINGS
+from conftest import CHROMEDRIVER, CHROMIUM, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-DESKTOP = 1400
+DESKTOP = 1400        # the window conftest.CHROME_FLAGS opens
 PHONE = 390
-CHROME_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", f"--window-size={DESKTOP},900",
-]
+#: The walk over every page is split in this many tests, so that the test processes share it.
+WALK_SHARDS = 4
 MIN_TEXT_PX = 10      # smallest label/legend/annotation height in a figure, as shown
 NATURAL_SIZE = 0.9    # a figure shown at 90% of its natural width or more counts as full size
 
@@ -205,67 +194,14 @@ for (const out of outputs) {
   const box = out.querySelector('pre > code') || out.querySelector('pre') || out;
   const bg = getComputedStyle(box).backgroundColor;
   const why = [];
-  if (!/Output/.test(label)) why.push('no "Output" label');
+  const word = document.documentElement.lang.startsWith('zh') ? '输出' : 'Output';  // the page's language
+  if (!label.includes(word)) why.push(`no "${word}" label`);
   if (bg === 'rgba(0, 0, 0, 0)' || bg === sourceBg) why.push(`the same background as source code (${bg})`);
   if (out.querySelector('[data-md-type=copy], .md-clipboard, button')) why.push('a copy button');
   if (why.length) problems.push(`${describe(out)} has ${why.join(', ')}`);
 }
 return {count: outputs.length, problems};
 """
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    failures: list[str]
-
-    def log_message(self, format, *args):  # noqa: A002 - keep the test output clean
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        self.failures.append(f"{code} {self.path}")
-        super().send_error(code, message, explain)
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` on 127.0.0.1 (a free port); yield (base URL, failed requests)."""
-    failures: list[str] = []
-    handler = type("Handler", (QuietHandler,), {"failures": failures})
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", failures
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def server(site_dir: Path):
-    with serve(site_dir) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="tp-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}/profile")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # HOME inside the temporary profile: Chromium writes nothing to the user's home.
-    service = Service(executable_path=str(CHROMEDRIVER), env={**os.environ, "HOME": profile})
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def site_pages(site_dir: Path) -> list[str]:
@@ -392,10 +328,13 @@ def check_page(driver, url: str, failures_404: list[str], shots: Path | None = N
     return problems
 
 
-def test_every_page_renders(browser, server, site_dir: Path) -> None:
+@pytest.mark.parametrize("shard", range(WALK_SHARDS))
+def test_every_page_renders(browser, server, site_dir: Path, shard: int, timings) -> None:
+    """Every page of the site, checked by check_page; each shard takes every WALK_SHARDS-th page."""
     base, failures_404 = server
-    pages = site_pages(site_dir)
-    assert len(pages) >= 19, f"too few pages in the built site: {pages}"
+    every = site_pages(site_dir)
+    assert len(every) >= 19, f"too few pages in the built site: {every}"
+    pages = every[shard::WALK_SHARDS]
     shots = os.environ.get("TINYPYTORCH_SCREENSHOTS")
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
@@ -407,7 +346,8 @@ def test_every_page_renders(browser, server, site_dir: Path) -> None:
                               Path(shots) / stem if shots else None)
         if problems:
             report[page or "/"] = problems
-    TIMINGS[f"browser check of {len(pages)} pages"] = time.perf_counter() - t0
+    timings(f"browser check of {len(pages)} of {len(every)} pages (shard {shard + 1}/{WALK_SHARDS})",
+            time.perf_counter() - t0)
     assert not report, "pages with problems:\n" + "\n".join(
         f"  {page}:\n    " + "\n    ".join(problems) for page, problems in report.items())
 

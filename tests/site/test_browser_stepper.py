@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import (DESKTOP, PHONE, browser, check_page, serve, server,  # noqa: F401 - fixtures
-                          set_scheme, set_width)
+from conftest import serve
+from test_browser import DESKTOP, PHONE, check_page, set_scheme, set_width
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +26,9 @@ PAGES = {"steps/step29/": ["step29-gradient-graph-growing"],
          "zh/steps/step29/": ["step29-gradient-graph-growing"],
          "zh/steps/step33/": ["step33-double-backprop-steps"],
          "zh/steps/step34/": ["step34-diamond-by-generation", "step34-diamond-plain-stack"]}
-# the words of the Chinese pages (docs/steps/stepNN.zh.md), given there as data-* attributes
+# the words of the Chinese pages (docs/steps/stepNN.zh.md, and the script's own Chinese words)
 LABELS = {"previous": "上一步", "next": "下一步", "play": "播放", "pause": "暂停", "step": "第 {k} 步，共 {n} 步",
-          "received": "收到", "sent": "送出", "recorded": "记录", "start": "开始"}
+          "received": "收到", "sent": "送出", "recorded": "记录", "start": "开始", "title": "#{k} {name}（代 {gen}）"}
 
 # What a reader sees of each lane of a stepper: the nodes by DOT id (the SVG <title>), what CSS makes of them
 STATE_JS = """
@@ -72,11 +72,11 @@ def trace(site: Path, name: str) -> list[dict]:
     return json.loads((site / "figures" / f"{name}.json").read_text(encoding="utf-8"))["steps"]
 
 
-def panel_lines(entry: dict, k: int) -> list[str]:
+def panel_lines(entry: dict, k: int, title: str = "#{k} {name} (gen {gen})") -> list[str]:
     """What the panel of step k must say (the numbers of the trace; the words are the page's)."""
     if entry["fn"] is None:
         return [f"{v} = {g}" for v, g in entry["seed"]]
-    lines = [f"#{k} {entry['name']} (gen {entry['gen']})"]
+    lines = [title.format(k=k, name=entry["name"], gen=entry["gen"])]
     lines += [f"{v} = {g}" + (f" ({parts})" if parts else "") for v, g, parts in entry["got"]]
     lines += [f"{v} += {g} → {total}" + (f" ({parts})" if parts else "") for v, g, total, parts in entry["sent"]]
     return lines + entry["made"]
@@ -115,7 +115,7 @@ def state_problems(driver, block, traces: list[list[dict]], k: int, words: dict[
                 problems.append(f"{where}: {key} {lane[key]}, the trace says {sorted(entry[key])}")
         if lane["shownHidden"]:
             problems.append(f"{where}: {lane['shownHidden']} nodes marked hidden are visible")
-        missing = [text for text in panel_lines(entry, k) if text not in lane["panel"]]
+        missing = [text for text in panel_lines(entry, k, words["title"]) if text not in lane["panel"]]
         if missing:
             problems.append(f"{where}: the panel lacks {missing}: {lane['panel']!r}")
         wanted = [words["start"]] if entry["fn"] is None else [words["received"], words["sent"]]
@@ -150,7 +150,8 @@ def phone_problems(driver) -> list[str]:
 
 
 ENGLISH = {"previous": "Previous", "next": "Next", "play": "Play", "pause": "Pause", "step": "Step {k} of {n}",
-           "start": "start", "received": "received", "sent": "sent", "recorded": "recorded"}
+           "start": "start", "received": "received", "sent": "sent", "recorded": "recorded",
+           "title": "#{k} {name} (gen {gen})"}
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))

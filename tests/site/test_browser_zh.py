@@ -5,8 +5,8 @@ typed on a Chinese page find Chinese pages; Chinese pages typeset their math and
 error, in both palettes, and the palette stays when the language changes. Every page of both
 editions also goes through test_browser.py's page check (images, math, raw markers, 404s, console).
 
-The fixtures and helpers are test_browser.py's (a Chromium driven by selenium, the built site on a
-local port).
+The fixtures are tests/conftest.py's (a Chromium driven by selenium, the built site on a local
+port), the helpers test_browser.py's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import ROOT
-from test_browser import browser, check_page, scheme, server, set_scheme  # noqa: F401 (fixtures)
+from test_browser import check_page, scheme, set_scheme
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def console_errors(driver) -> list[str]:
 
 
 @pytest.mark.parametrize("page", SWITCH_PAGES)
-def test_the_switcher_moves_between_twins_both_ways(browser, server, page: str) -> None:  # noqa: F811
+def test_the_switcher_moves_between_twins_both_ways(browser, server, page: str) -> None:
     base, failures = server
     failures.clear()
     browser.get(f"{base}/{page}")
@@ -116,7 +116,7 @@ def search(driver, base: str, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_chinese_queries_find_chinese_pages(browser, server, query: str) -> None:  # noqa: F811
+def test_chinese_queries_find_chinese_pages(browser, server, query: str) -> None:
     import jieba
 
     base, _ = server
@@ -145,7 +145,7 @@ MathJax.startup.promise.then(() => done(document.querySelectorAll('.arithmatex m
 """
 
 
-def test_chinese_pages_typeset_math_and_log_no_errors(browser, server) -> None:  # noqa: F811
+def test_chinese_pages_typeset_math_and_log_no_errors(browser, server) -> None:
     """test_browser's page check (both palettes, desktop and phone width, console, 404s) on Chinese
     pages, and the formulas typeset on the ones that have math."""
     base, failures = server
@@ -161,7 +161,7 @@ def test_chinese_pages_typeset_math_and_log_no_errors(browser, server) -> None: 
     assert typeset["zh/"] >= 2 and typeset["zh/steps/step26/"] >= 20, typeset
 
 
-def test_dark_mode_on_a_chinese_page(browser, server) -> None:  # noqa: F811
+def test_dark_mode_on_a_chinese_page(browser, server) -> None:
     base, failures = server
     failures.clear()
     browser.get(f"{base}/zh/")
@@ -177,7 +177,7 @@ def test_dark_mode_on_a_chinese_page(browser, server) -> None:  # noqa: F811
     assert not console_errors(browser) and not failures
 
 
-def test_the_palette_stays_when_the_language_changes(browser, server) -> None:  # noqa: F811
+def test_the_palette_stays_when_the_language_changes(browser, server) -> None:
     base, _ = server
     browser.get(f"{base}/zh/steps/step26/")
     set_scheme(browser, "slate")

@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -138,36 +138,73 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.site
-def test_serve_command_serves_the_site():
-    """README command 1: builds the figures and serves the site on 127.0.0.1 (here on a free port).
+class ServerOutput:
+    """Everything a server process prints, read as it comes (so it never blocks on a full pipe); a test
+    waits for a line with :meth:`wait_for`, not for a while."""
 
-    The one test that does not share the session's `built_site`: `mkdocs serve` always builds the whole
-    site into a folder of its own before it listens, and that build is part of the command under test.
-    The figures are up to date by then (the session built them), so it draws none.
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._ended = False
+        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> int | None:
+        """The index of the first line containing `text`, once printed; None if the output ends first
+        or `timeout` (a hang guard) passes."""
+        def found():
+            return next((i for i, line in enumerate(self.lines) if text in line), None)
+
+        with self._changed:
+            self._changed.wait_for(lambda: found() is not None or self._ended, timeout)
+            return found()
+
+    def __str__(self) -> str:
+        return "".join(self.lines)
+
+
+@pytest.mark.site
+def test_serve_command_serves_the_site(built_site):
+    """README command 1: serves the site on 127.0.0.1 (here on a free port).
+
+    The server answers with the home page before any page's code has run (hooks/serve_start.py), then
+    builds the rest of the site; after that rebuild, Step 25 is there with its figure. It runs after the
+    session's build, so the figures are up to date (it draws none) and the notebook's cache is made once,
+    not by two builds at the same time.
     """
     venv = ROOT / ".venv"
     if Path(sys.prefix).resolve() != venv.resolve():
         pytest.skip("runs inside the repository's .venv, as `python3 scripts/run.py test` does "
                     "(elsewhere it would create and install .venv)")
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([sys.executable, str(ROOT / "scripts/run.py"), "serve", "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
+    output = ServerOutput(proc)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 600  # a hang guard, not a speed check
-        page = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                page = urllib.request.urlopen(f"{base}/steps/step25/", timeout=5).read().decode()
-                break
-            except OSError:
-                time.sleep(1)
-        assert page is not None, f"the site was never served; run.py exited with {proc.poll()}"
-        assert "Step 25 — " in page
+        serving = output.wait_for(f"Serving on {base}/", timeout=600)
+        assert serving is not None, f"the site was never served; run.py exited with {proc.poll()}:\n{output}"
+        home = urllib.request.urlopen(f"{base}/", timeout=60).read().decode()
+        assert "<h1" in home and "being built" not in home
+        home_blocks = len(re.findall(r'^```python [^\n]*exec="on"', (DOCS / "index.md").read_text(encoding="utf-8"),
+                                     re.M))
+        ran = "".join(line for line in output.lines[:serving] if "exec blocks:" in line)
+        assert (f"exec blocks: {home_blocks} run," in ran) if home_blocks else not ran, (
+            f"code of other pages than the home page ran before the server answered:\n{output}")
+        assert output.wait_for("Reloading browsers", timeout=600) is not None, f"no full build:\n{output}"
+        page = urllib.request.urlopen(f"{base}/steps/step25/", timeout=60).read().decode()
+        assert "Step 25 — " in page and "being built" not in page
         figure = re.search(r'src="(\.\./\.\./figures/step25-[a-z0-9-]+\.svg)"', page).group(1)
-        svg = urllib.request.urlopen(f"{base}/steps/step25/{figure}", timeout=5).read()
+        svg = urllib.request.urlopen(f"{base}/steps/step25/{figure}", timeout=60).read()
         assert b"<svg" in svg
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -1,6 +1,6 @@
 """The figure driver (scripts/build_figures.py): progress, --step, --list, byte-identical
-rebuilds, the up-to-date stamp, and atomic failure, on fake figure modules in a temporary
-folder; then a second build of the real figures must give the same bytes as the first."""
+rebuilds, the up-to-date stamp (whole and per step), and atomic failure, on fake figure modules in a
+temporary folder; then a second build of the real figures must give the same bytes as the first."""
 
 from __future__ import annotations
 
@@ -128,15 +128,15 @@ def test_a_full_build_with_nothing_changed_has_nothing_to_do(fake: Path, tmp_pat
         return proc.stdout
 
     assert "2 figure(s)" in build() and "up to date" in (skipped := build()) and "[1/2]" not in skipped
-    # a changed figure module: rebuilt (its bytes happen to stay the same)
+    # a changed figure module: its step alone is drawn again (its bytes happen to stay the same)
     (fake / "step90.py").write_text((fake / "step90.py").read_text() + "\n# edited\n")
-    assert "[1/2] step90-sine.svg ... unchanged" in build()
+    assert "[1/1] step90-sine.svg ... unchanged" in build()
     assert "up to date" in build()
-    # a figure deleted, or changed by hand, or a stray SVG in the folder: rebuilt
+    # a figure deleted, or changed by hand: its step is drawn again; a stray SVG in the folder: removed
     (out / "step90-sine.svg").unlink()
-    assert "[1/2] step90-sine.svg ... written" in build()
+    assert "[1/1] step90-sine.svg ... written" in build()
     (out / "step91-graph.svg").write_text("<svg>edited by hand</svg>")
-    assert "[2/2] step91-graph.svg ... written" in build()
+    assert "[1/1] step91-graph.svg ... written" in build()
     (out / "step90-extra.svg").write_text("<svg/>")
     assert "removed step90-extra.svg" in build()
     assert "up to date" in build()
@@ -149,23 +149,35 @@ def test_a_full_build_with_nothing_changed_has_nothing_to_do(fake: Path, tmp_pat
     assert "[1/2]" in driver("--figures-dir", fake, "--out", out, "--force").stdout
 
 
-def test_the_stamp_covers_the_package_and_the_listings(monkeypatch: pytest.MonkeyPatch, fake: Path,
-                                                         tmp_path: Path) -> None:
+def test_each_step_is_judged_by_its_own_inputs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A step's digest covers its module, its listings and every listing its module names (Step 33's
+    figures plot Step 26's listing); the shared digest covers the package."""
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import build_figures
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     tree = tmp_path / "tree"
-    for rel in ("tinypytorch/core.py", "docs/listings/step26_long_runs.py"):
+    files = {"tinypytorch/core.py": "x = 1\n", "docs/listings/step90_a.py": "x = 1\n",
+             "docs/listings/step80_data.py": "x = 1\n", "docs/listings/step80_other.py": "x = 1\n",
+             "figs/step90.py": "# step 90\n", "figs/step91.py": 'run_listing("step80_data.py")\n'}
+    for rel, text in files.items():
         (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tree / rel).write_text("x = 1\n")
+        (tree / rel).write_text(text)
     monkeypatch.setattr(build_figures, "ROOT", tree)
-    digests = [build_figures.inputs_digest(fake)]
-    for rel in ("tinypytorch/core.py", "docs/listings/step26_long_runs.py"):
-        (tree / rel).write_text("x = 2\n")
-        digests.append(build_figures.inputs_digest(fake))
-    assert len(set(digests)) == 3
+
+    def changed_by(rel: str) -> set[str]:
+        before = build_figures.figure_inputs(tree / "figs")
+        (tree / rel).write_text((tree / rel).read_text() + "# edited\n")
+        after = build_figures.figure_inputs(tree / "figs")
+        assert before.keys() == after.keys() == {"shared", "90", "91"}
+        return {key for key in before if before[key] != after[key]}
+
+    assert changed_by("tinypytorch/core.py") == {"shared"}
+    assert changed_by("docs/listings/step90_a.py") == {"90"}
+    assert changed_by("docs/listings/step80_data.py") == {"91"}
+    assert changed_by("docs/listings/step80_other.py") == set()
+    assert changed_by("figs/step91.py") == {"91"}
 
 
 def test_step_and_list(fake: Path, tmp_path: Path) -> None:
@@ -175,7 +187,9 @@ def test_step_and_list(fake: Path, tmp_path: Path) -> None:
         ["step90-sine.svg", "step91-graph.svg"]
     one = driver("--figures-dir", fake, "--out", tmp_path / "out", "--step", "91")
     assert one.returncode == 0, one.stderr
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["step91-graph.svg"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".build-stamp.json", "step91-graph.svg"]
+    rest = driver("--figures-dir", fake, "--out", tmp_path / "out")  # the stamp knows step 91 is drawn
+    assert "[1/1] step90-sine.svg ... written" in rest.stdout and "step91" not in rest.stdout
     none = driver("--figures-dir", fake, "--out", tmp_path / "out", "--step", "33")
     assert none.returncode == 2 and "no figures registered for step(s) 33" in none.stderr
 
@@ -192,7 +206,9 @@ def test_failure_is_named_and_leaves_no_partial_file(tmp_path: Path) -> None:
     assert "1 of 2 figure(s) failed: step92-broken" in proc.stderr
     assert (out / "step92-broken.svg").read_text() == "<svg>previous good version</svg>"
     assert (out / "step92-fine.svg").is_file()  # the others are still built
-    assert sorted(p.name for p in out.iterdir()) == ["step92-broken.svg", "step92-fine.svg"]
+    assert sorted(p.name for p in out.iterdir()) == [".build-stamp.json", "step92-broken.svg", "step92-fine.svg"]
+    again = driver("--figures-dir", figs, "--out", out)  # the failed step is not stamped: tried again
+    assert again.returncode == 1 and "[1/2] step92-broken.svg ... FAILED" in again.stdout
 
 
 def test_stale_figures_are_removed_on_a_full_build(fake: Path, tmp_path: Path) -> None:
@@ -216,8 +232,9 @@ def test_a_figure_with_data_writes_both_files_or_neither(tmp_path: Path) -> None
     assert proc.returncode == 1
     assert "step94-forgot-data' " in proc.stderr and "wrote nothing to .step94-forgot-data." in proc.stderr
     assert "the data file written is not JSON" in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["step94-bad-data.json", "step94-gone.json",
-                                                    "step94-stepper.json", "step94-stepper.svg"]
+    assert sorted(p.name for p in out.iterdir()) == [".build-stamp.json", "step94-bad-data.json",
+                                                    "step94-gone.json", "step94-stepper.json",
+                                                    "step94-stepper.svg"]
     assert (out / "step94-bad-data.json").read_text() == '{"previous": "good version"}'
     data = (out / "step94-stepper.json").read_bytes()
     assert data == '{"steps":[{"fn":null},{"fn":1,"name":"Add"}],"text":"générée"}\n'.encode()

@@ -1,6 +1,6 @@
-"""The site's MkDocs hooks (hooks/tinypytorch_site.py, hooks/tex_text.py) piece by piece, and the
-serve command's port check: fast, no site build (test_site.py and test_browser.py check the built
-site; test_commands.py serves it)."""
+"""The site's MkDocs hooks (hooks/*.py, one concern each) piece by piece, and the serve command's port
+check: fast, no site build (test_site.py and test_browser.py check the built site; test_commands.py
+serves it; the two-edition hooks are in test_site_i18n.py)."""
 
 from __future__ import annotations
 
@@ -20,20 +20,54 @@ HOOKS = ROOT / "hooks"
 
 
 def load(name: str):
+    """A fresh copy of hooks/<name>.py, loaded as MkDocs loads it (hooks/ on sys.path meanwhile)."""
     spec = importlib.util.spec_from_file_location(f"_tp_test_{name}", HOOKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module
+    sys.path.insert(0, str(HOOKS))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(HOOKS))
     return module
 
 
+def test_mkdocs_lists_every_hook():
+    """Each hook file does one thing and mkdocs.yml lists it (a hook not listed would never run)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    listed = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["hooks"]
+    files = sorted(f"hooks/{p.name}" for p in HOOKS.glob("*.py") if not p.name.startswith("_"))
+    assert sorted(listed) == [f for f in files if f != "hooks/step_links.py"]  # step_links: a griffe extension
+
+
 @pytest.fixture(scope="module")
-def site():
-    return load("tinypytorch_site")
+def blocks():
+    return load("output_blocks")
+
+
+@pytest.fixture(scope="module")
+def figures_hook():
+    return load("figures")
+
+
+@pytest.fixture(scope="module")
+def cache():
+    return load("serve_cache")
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return load("notebook")
 
 
 @pytest.fixture(scope="module")
 def tex():
-    return load("tex_text")
+    return load("search_text")
 
 
 # --- search previews -----------------------------------------------------------------------
@@ -70,75 +104,75 @@ MARKED = '<div class="language-text highlight tp-output no-copy"><pre><code>1</c
     ({"result": "text", "html": True}, SOURCE, SOURCE),                           # output is HTML
     ({"result": "text", "source": "tabbed-left"}, SOURCE + RESULT, SOURCE + RESULT),  # tab says so
 ])
-def test_the_output_block_is_marked(site, options, html, expected):
-    assert site.mark_output(html, options) == expected
+def test_the_output_block_is_marked(blocks, options, html, expected):
+    assert blocks.mark_output(html, options) == expected
 
 
-def test_markdown_exec_fences_are_wrapped_once(site):
+def test_markdown_exec_fences_are_wrapped_once(blocks):
     from markdown_exec import formatter
 
     fences = [{"name": "python", "format": formatter}, {"name": "mermaid", "format": print}]
     config = SimpleNamespace(mdx_configs={"pymdownx.superfences": {"custom_fences": fences}})
-    site.mark_exec_outputs(config)
-    site.mark_exec_outputs(config)  # MkDocs may call on_config again: still one wrapper
+    blocks.mark_exec_outputs(config)
+    blocks.mark_exec_outputs(config)  # MkDocs may call on_config again: still one wrapper
     assert fences[0]["format"].tinypytorch_marks_output and fences[0]["format"].__wrapped__ is formatter
     assert fences[1]["format"] is print
 
 
-def test_no_markdown_exec_is_an_error(site):
+def test_no_markdown_exec_is_an_error(blocks):
     from mkdocs.exceptions import PluginError
 
     config = SimpleNamespace(mdx_configs={"pymdownx.superfences": {"custom_fences": []}})
     with pytest.raises(PluginError, match="markdown-exec"):
-        site.mark_exec_outputs(config)
+        blocks.mark_exec_outputs(config)
 
 
-# --- serve: figures of the step that changed ------------------------------------------------
+# --- figures: the hook runs the figure build when the build script says so --------------------
 
 @pytest.fixture
-def fake_tree(site, tmp_path, monkeypatch):
-    """A repository in tmp_path with two steps' figure modules and listings; figure builds recorded."""
-    for rel in ["scripts/build_figures.py", "scripts/figures/__init__.py", "scripts/figures/step26.py",
-                "scripts/figures/step27.py", "tinypytorch/core.py", "docs/listings/step26_a.py",
-                "docs/listings/step27_a.py", "docs/listings/step27_b.dot"]:
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(f"# {rel}\n")
-    monkeypatch.setattr(site, "ROOT", tmp_path)
-    monkeypatch.setattr(site, "LISTINGS", tmp_path / "docs/listings")
-    monkeypatch.setattr(site, "FIGURE_MODULES", tmp_path / "scripts/figures")
-    monkeypatch.setattr(site, "BUILD_FIGURES", tmp_path / "scripts/build_figures.py")
-    builds: list[tuple[str, ...]] = []
-    monkeypatch.setattr(site, "run_figure_build", lambda *args: builds.append(args) or True)
-    monkeypatch.setitem(site.SESSION, "figure_inputs", site.figure_inputs())
-    return tmp_path, builds
+def figure_builds(figures_hook, monkeypatch):
+    """The hook with a fake build script: ``state["stale"]`` is its answer, ``state["ok"]`` how a build ends."""
+    state = {"stale": False, "ok": True, "builds": 0}
+    monkeypatch.setattr(figures_hook.build_figures, "out_of_date", lambda: state["stale"])
+
+    def build():
+        state["builds"] += 1
+        return state["ok"]
+
+    monkeypatch.setattr(figures_hook, "run_figure_build", build)
+    return state
 
 
-@pytest.mark.parametrize("edit, expected", [
-    ("docs/listings/step27_b.dot", [("--step", "27")]),
-    ("scripts/figures/step26.py", [("--step", "26")]),
-    ("tinypytorch/core.py", [()]),                   # the package: every figure
-    ("scripts/figures/__init__.py", [()]),
-    ("docs/listings/step99_unused.py", []),          # no step 99 figures: nothing to draw
-])
-def test_a_rebuild_redraws_the_figures_of_what_changed(site, fake_tree, edit, expected):
-    root, builds = fake_tree
-    site.redraw_changed_figures()
-    assert builds == []  # nothing changed yet
-    (root / edit).write_text("# edited\n")
-    site.redraw_changed_figures()
-    assert builds == expected
-    site.redraw_changed_figures()
-    assert builds == expected  # done once
+CONFIG = SimpleNamespace(plugins={})
 
 
-def test_a_failed_figure_build_is_tried_again(site, fake_tree, monkeypatch, caplog):
-    root, builds = fake_tree
-    monkeypatch.setattr(site, "run_figure_build", lambda *args: builds.append(args) and False)
-    (root / "docs/listings/step26_a.py").write_text("# broken\n")
-    site.redraw_changed_figures()
-    site.redraw_changed_figures()
-    assert builds == [("--step", "26"), ("--step", "26")]
-    assert "figure build failed" in caplog.text
+def test_figures_are_drawn_only_when_out_of_date(figures_hook, figure_builds, monkeypatch):
+    figures_hook.on_pre_build(CONFIG)
+    assert figure_builds["builds"] == 0
+    figure_builds["stale"] = True
+    figures_hook.on_pre_build(CONFIG)
+    assert figure_builds["builds"] == 1
+    i18n = SimpleNamespace(plugins={"i18n": SimpleNamespace(building=True)})
+    figures_hook.on_pre_build(i18n)  # the other language's build inside the first: drawn already
+    monkeypatch.setattr(figures_hook.SERVE, "quick_start", True)
+    figures_hook.on_pre_build(CONFIG)  # serve's first build shows no figure: the next one draws them
+    assert figure_builds["builds"] == 1
+
+
+def test_a_failed_figure_build_fails_the_build(figures_hook, figure_builds):
+    from mkdocs.exceptions import PluginError
+
+    figure_builds.update(stale=True, ok=False)
+    with pytest.raises(PluginError, match="build_figures.py failed"):
+        figures_hook.on_pre_build(CONFIG)
+
+
+def test_while_serving_a_failed_figure_build_is_tried_again(figures_hook, figure_builds, caplog, monkeypatch):
+    figure_builds.update(stale=True, ok=False)
+    monkeypatch.setattr(figures_hook.SERVE, "serving", True)
+    figures_hook.on_pre_build(CONFIG)
+    figures_hook.on_pre_build(CONFIG)
+    assert figure_builds["builds"] == 2 and "figure build failed" in caplog.text
 
 
 # --- serve: pages whose inputs did not change are not rendered again -------------------------
@@ -150,6 +184,10 @@ class FakePage:
                                     dest_uri=dest_uri or src_uri.replace(".md", "/index.html"))
         self.renders = 0
 
+    @property
+    def title(self):
+        return getattr(self, "_title_from_render", None)
+
     def render(self, config, files):
         self.renders += 1
         self.content, self.toc = f"<p>{self.markdown} #{self.renders}</p>", ["toc"]
@@ -160,86 +198,130 @@ class FakePage:
 
 
 @pytest.fixture
-def serving(site, tmp_path, monkeypatch):
+def serving(cache, tmp_path, monkeypatch):
     (tmp_path / "docs/listings").mkdir(parents=True)
     (tmp_path / "docs/listings/step27_a.py").write_text("print(1)\n")
-    monkeypatch.setattr(site, "ROOT", tmp_path)
-    monkeypatch.setitem(site.SESSION, "pages", {})
-    monkeypatch.setitem(site.SESSION, "shared", "shared-1")
+    monkeypatch.setattr(cache, "ROOT", tmp_path)
+    monkeypatch.setattr(cache, "SERVED", cache.ServeCache(shared="shared-1"))
+    monkeypatch.setattr(cache.SERVE, "serving", True)
     return tmp_path
 
 
-def rebuild(site, markdown, src_uri="steps/step27.md", dest_uri=None):
+def rebuild(cache, markdown, src_uri="steps/step27.md", dest_uri=None):
     page = FakePage(markdown, src_uri, dest_uri)
-    site.reuse_unchanged_render(page)
+    cache.reuse_unchanged_render(page)
     page.render(None, None)
     return page
 
 
-def test_an_unchanged_page_is_not_rendered_again(site, serving, monkeypatch):
+def test_an_unchanged_page_is_not_rendered_again(cache, serving, monkeypatch):
     text = 'Step 27\n\n--8<-- "docs/listings/step27_a.py"\n'
-    first = rebuild(site, text)
+    first = rebuild(cache, text)
     assert first.renders == 1
-    again = rebuild(site, text)
+    again = rebuild(cache, text)
     assert again.renders == 0 and again.content == first.content and again.toc == first.toc
     assert again.present_anchor_ids == {"a"} and again.links_to_anchors is None
 
-    assert rebuild(site, text + "\nedited").renders == 1                 # the page changed
+    assert rebuild(cache, text + "\nedited").renders == 1                 # the page changed
     (serving / "docs/listings/step27_a.py").write_text("print(2)\n")
-    assert rebuild(site, text + "\nedited").renders == 1                 # what it includes changed
-    monkeypatch.setitem(site.SESSION, "shared", "shared-2")
-    assert rebuild(site, text + "\nedited").renders == 1                 # the package (etc.) changed
-    assert rebuild(site, text + "\nedited").renders == 0
+    assert rebuild(cache, text + "\nedited").renders == 1                 # what it includes changed
+    cache.SERVED.shared = "shared-2"
+    assert rebuild(cache, text + "\nedited").renders == 1                 # the package (etc.) changed
+    assert rebuild(cache, text + "\nedited").renders == 0
 
 
-def test_the_chinese_build_of_an_english_page_is_a_page_of_its_own(site, serving):
+def test_the_chinese_build_of_an_english_page_is_a_page_of_its_own(cache, serving):
     """With the English fallback, steps/step27.md is also written to zh/steps/step27/ (other
     relative links): each build of it renders once and reuses only its own HTML."""
     text = 'Step 27\n\n--8<-- "docs/listings/step27_a.py"\n'
-    english = rebuild(site, text)
-    chinese = rebuild(site, text, dest_uri="zh/steps/step27/index.html")
+    english = rebuild(cache, text)
+    chinese = rebuild(cache, text, dest_uri="zh/steps/step27/index.html")
     assert english.renders == 1 and chinese.renders == 1
-    assert rebuild(site, text).renders == 0
-    assert rebuild(site, text, dest_uri="zh/steps/step27/index.html").renders == 0
+    assert rebuild(cache, text).renders == 0
+    assert rebuild(cache, text, dest_uri="zh/steps/step27/index.html").renders == 0
 
 
-def test_api_pages_and_pages_that_warned_always_render(site, serving):
+def test_api_pages_and_pages_that_warned_always_render(cache, serving):
     api = "# core\n\n::: tinypytorch.core\n"
-    assert rebuild(site, api, "api/core.md").renders == 1
-    assert rebuild(site, api, "api/core.md").renders == 1  # mkdocstrings registers its targets
+    assert rebuild(cache, api, "api/core.md").renders == 1
+    assert rebuild(cache, api, "api/core.md").renders == 1  # mkdocstrings registers its targets
     warned = "a page whose code block warns"
-    assert rebuild(site, warned).renders == 1
-    assert rebuild(site, warned).renders == 1              # so the warning is seen again
+    assert rebuild(cache, warned).renders == 1
+    assert rebuild(cache, warned).renders == 1              # so the warning is seen again
+
+
+# --- serve: the home page first, then the rest ---------------------------------------------------
+
+@pytest.fixture
+def quick_start(monkeypatch, tmp_path):
+    start = load("serve_start")
+    monkeypatch.setattr(start.SERVE, "quick_start", True)
+    monkeypatch.setattr(start, "TRIGGER", tmp_path / "serve" / "build-the-rest")
+    return start
+
+
+def test_the_first_serve_build_renders_the_home_page_alone(quick_start):
+    home = FakePage("# TinyPytorch\n\nText.", "index.md")
+    chapter = FakePage("# Step 25 — graphs\n\n```python exec=\"on\"\nprint(1)\n```", "steps/step25.md")
+    twin = FakePage("# 步骤 25 — 计算图\n", "steps/step25.zh.md")
+    twin.file.locale = "zh"
+    for page in (home, chapter, twin):
+        quick_start.on_pre_page(page, None, None)
+        page.render(None, None)
+    assert home.renders == 1 and chapter.renders == 0 and twin.renders == 0
+    assert chapter.content == ('<h1>Step 25 — graphs</h1>\n<p class="tp-being-built">This page is being '
+                               'built; it appears here by itself in a moment.</p>')
+    assert chapter.title == "Step 25 — graphs" and chapter.present_anchor_ids is None
+    assert "本页正在生成" in twin.content and twin.title == "步骤 25 — 计算图"
+    quick_start.on_post_build(SimpleNamespace(plugins={}))  # the quick build is over: the next renders all
+    later = FakePage("# Step 25 — graphs\n", "steps/step25.md")
+    quick_start.on_pre_page(later, None, None)
+    later.render(None, None)
+    assert later.renders == 1
+
+
+def test_the_rest_is_asked_for_once_the_server_serves(quick_start, caplog):
+    caplog.set_level(logging.INFO, logger="mkdocs.livereload")
+    watched = []
+    server = SimpleNamespace(watch=watched.append)
+    assert quick_start.on_serve(server, None, None) is server
+    assert watched == [str(quick_start.TRIGGER.parent)] and not quick_start.TRIGGER.exists()
+    livereload = logging.getLogger("mkdocs.livereload")
+    livereload.info("Watching paths for changes: 'docs'")
+    assert not quick_start.TRIGGER.exists()
+    livereload.info("[23:13:31] Serving on http://127.0.0.1:8000/")  # as MkDocs' server logs it
+    assert quick_start.TRIGGER.is_file()
+    assert not any(isinstance(h, quick_start.AskForTheRest) for h in livereload.handlers)  # asked once
 
 
 # --- the notebook ------------------------------------------------------------------------------
 
-def test_the_notebook_cache_follows_the_package(site, tmp_path, monkeypatch):
+def test_the_notebook_cache_follows_the_package(notebook, tmp_path, monkeypatch):
     (tmp_path / "tinypytorch").mkdir()
     (tmp_path / "tinypytorch/core.py").write_text("x = 1\n")
-    monkeypatch.setattr(site, "ROOT", tmp_path)
-    monkeypatch.setattr(site, "CACHE", tmp_path / ".cache")
+    monkeypatch.setattr(notebook, "ROOT", tmp_path)
+    monkeypatch.setattr(notebook, "CACHE", tmp_path / ".cache")
     monkeypatch.setenv("IPYTHONDIR", "/somewhere/else")
     jupyter = SimpleNamespace(config={"cache": True, "cache_dir": ".cache/mkdocs-jupyter"})
     i18n = SimpleNamespace(current_language=None, default_language="en")
     config = SimpleNamespace(plugins={"mkdocs-jupyter": jupyter, "i18n": i18n})
-    site.configure_notebooks(config)
+    notebook.configure_notebooks(config)
     first = jupyter.config["cache_dir"]
-    site.configure_notebooks(config)
+    notebook.configure_notebooks(config)
     assert jupyter.config["cache_dir"] == first and Path(first).name == "en"
     # the Chinese build keeps its notebook in a folder of its own, beside the English one (the
     # plugin evicts what a build did not use from its folder)
     i18n.current_language = "zh"
-    site.configure_notebooks(config)
+    notebook.configure_notebooks(config)
     chinese = jupyter.config["cache_dir"]
     assert Path(chinese).name == "zh" and Path(chinese).parent == Path(first).parent
     Path(first).mkdir(parents=True)
     (Path(first) / "english.json").write_text("{}")
-    site.prune_notebook_caches(config)
+    notebook.prune_notebook_caches(config)
     assert (Path(first) / "english.json").is_file()  # same package: both languages stay
     i18n.current_language = "en"
     (tmp_path / "tinypytorch/core.py").write_text("x = 2\n")
-    site.configure_notebooks(config)
+    notebook.configure_notebooks(config)
     assert (jupyter.config["cache_dir"] != first
             and Path(first).parent.parent == tmp_path / ".cache/notebooks")
 
@@ -248,15 +330,15 @@ def test_the_notebook_cache_follows_the_package(site, tmp_path, monkeypatch):
     profile = Path(os.environ["IPYTHONDIR"]) / "profile_default"
     assert profile == tmp_path / ".cache/ipython/profile_default"
     (Path(first) / "old.json").write_text("{}")
-    site.prune_notebook_caches(config)
+    notebook.prune_notebook_caches(config)
     assert not Path(first).parent.exists()  # the old package's folder, both languages
 
 
-def test_the_kernel_drops_only_the_tcp_warning(site):
+def test_the_kernel_drops_only_the_tcp_warning(notebook):
     logger = logging.getLogger("IPKernelApp")
     before = list(logger.filters)
     try:
-        exec(compile(site.KERNEL_CONFIG, "ipython_kernel_config.py", "exec"), {})
+        exec(compile(notebook.KERNEL_CONFIG, "ipython_kernel_config.py", "exec"), {})
         added = [f for f in logger.filters if f not in before]
         record = lambda msg: logging.LogRecord("IPKernelApp", logging.WARNING, "", 0, msg, (), None)  # noqa: E731
         assert len(added) == 1
@@ -266,13 +348,13 @@ def test_the_kernel_drops_only_the_tcp_warning(site):
         logger.filters[:] = before
 
 
-def test_the_notebook_page_links_its_file(site):
+def test_the_notebook_page_links_its_file(notebook):
     page = SimpleNamespace(file=SimpleNamespace(src_uri="notebooks/playground.ipynb"))
-    html = site.notebook_download_link("<div><h1 id='t'>Playground</h1><p>text</p></div>", page)
+    html = notebook.notebook_download_link("<div><h1 id='t'>Playground</h1><p>text</p></div>", page)
     assert html.index("</h1>") < html.index('href="playground.ipynb" download') < html.index("text")
     assert ">Download playground.ipynb</a>" in html
     twin = SimpleNamespace(file=SimpleNamespace(src_uri="notebooks/playground.zh.ipynb", locale="zh"))
-    html = site.notebook_download_link("<h1>练习</h1>", twin)
+    html = notebook.notebook_download_link("<h1>练习</h1>", twin)
     assert 'href="playground.zh.ipynb" download' in html and ">下载 playground.zh.ipynb</a>" in html
 
 

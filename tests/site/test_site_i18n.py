@@ -1,7 +1,8 @@
-"""The built site has two editions (issue 13): English at the root, Chinese under /zh/.
+"""The built site has two editions: English at the root, Chinese under /zh/.
 
 Static checks of the ``mkdocs build --strict`` output (the ``site_dir`` fixture), and unit tests of
-hooks/bilingual.py. What a reader does with the editions in a browser is in test_browser_zh.py.
+the hooks that serve the two editions (hooks/exec_once.py, hooks/hreflang.py, and the notebook page
+in hooks/notebook.py). What a reader does with the editions in a browser is in test_browser_zh.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import importlib.util
 import json
 import posixpath
 import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,10 +24,16 @@ SWITCH = re.compile(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link"
 HEAD_HREFLANG = re.compile(r"<link\b[^>]*\bhreflang=", re.I)
 
 
-def bilingual():
-    spec = importlib.util.spec_from_file_location("_tp_test_bilingual", ROOT / "hooks" / "bilingual.py")
+def hook(name: str):
+    """A fresh copy of hooks/<name>.py, loaded as MkDocs loads it (hooks/ on sys.path meanwhile)."""
+    spec = importlib.util.spec_from_file_location(f"_tp_test_{name}", ROOT / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
     return module
 
 
@@ -144,7 +152,7 @@ def test_exec_blocks_ran_once_for_both_editions(built_site: Run) -> None:
     assert run > 100 and again + own == run and 0 < own < 30 and replayed == 1, (run, again, own, replayed)
 
 
-# --- hooks/bilingual.py --------------------------------------------------------------------------
+# --- the hooks of the two editions (exec_once, hreflang, notebook) ------------------------------
 
 def test_drop_hreflang_links_keeps_everything_else() -> None:
     html = ('<html><head>\n  <link rel="canonical" href="x">\n'
@@ -152,14 +160,14 @@ def test_drop_hreflang_links_keeps_everything_else() -> None:
             '      <link rel="alternate" href="../zh/" hreflang="zh">\n'
             '  <link rel="alternate" type="application/rss+xml" href="feed.xml">\n</head>\n'
             '<body><a href="../zh/" hreflang="zh" class="md-select__link">中文</a></body></html>')
-    out = bilingual().drop_hreflang_links(html)
+    out = hook("hreflang").drop_hreflang_links(html)
     assert "hreflang" not in out.split("</head>")[0]
     assert 'rel="canonical"' in out and "application/rss+xml" in out
     assert out.split("</head>")[1] == html.split("</head>")[1]
 
 
 def test_an_exec_block_runs_once_for_twins_and_again_when_its_state_differs() -> None:
-    outputs = bilingual().ExecOutputs()
+    outputs = hook("exec_once").ExecOutputs()
     runs = []
 
     def runner(code, returncode=None, session=None, id=None, **extra):  # noqa: A002
@@ -202,7 +210,7 @@ def test_a_twin_block_with_its_own_code_runs_in_its_own_pages_state() -> None:
         exec(code, state)  # noqa: S102
         return "".join(map(str, printed))
 
-    outputs = bilingual().ExecOutputs(reset_session=lambda session: sessions.pop(session, None))
+    outputs = hook("exec_once").ExecOutputs(reset_session=lambda session: sessions.pop(session, None))
 
     def page(key, *blocks):
         outputs.start_page(key)
@@ -225,15 +233,15 @@ def test_a_twin_block_with_its_own_code_runs_in_its_own_pages_state() -> None:
 
 def test_the_hook_finds_markdown_execs_python_runner() -> None:
     """If markdown-exec moves its runner, exec blocks would silently run twice again."""
-    hook = bilingual()
-    module = hook.python_runner_module()
+    exec_once = hook("exec_once")
+    module = exec_once.python_runner_module()
     assert module is not None
     original = module._run_python
     try:
-        assert hook.share_exec_outputs() and module._run_python is not original
-        assert hook.share_exec_outputs() and module._run_python.tinypytorch_shared  # wrapped once
-        hook.EXEC.start_build()
-        hook.EXEC.start_page("p.md")
+        assert exec_once.share_exec_outputs() and module._run_python is not original
+        assert exec_once.share_exec_outputs() and module._run_python.tinypytorch_shared  # wrapped once
+        exec_once.OUTPUTS.start_build()
+        exec_once.OUTPUTS.start_page("p.md")
         assert module._run_python("print(6 * 7)") == "42\n"
     finally:
         module._run_python = original
@@ -242,15 +250,15 @@ def test_the_hook_finds_markdown_execs_python_runner() -> None:
 def test_a_notebook_mkdocs_jupyter_does_not_render_is_refused() -> None:
     from mkdocs.exceptions import PluginError
 
-    hook = bilingual()
+    notebook = hook("notebook")
     jupyter = SimpleNamespace(should_include=lambda f: f.src_uri.startswith("notebooks/"))
     files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(src_uri="notebooks/a.ipynb"),
                                                          SimpleNamespace(src_uri="other/b.ipynb")])
     config = SimpleNamespace(plugins={"mkdocs-jupyter": jupyter})
     with pytest.raises(PluginError, match="other/b.ipynb"):
-        hook.on_files(files, config)
+        notebook.on_files(files, config)
     files.documentation_pages = lambda: [SimpleNamespace(src_uri="notebooks/a.ipynb")]
-    assert hook.on_files(files, config) is files
+    assert notebook.on_files(files, config) is files
 
 
 def nav_titles(nav) -> list[str]:

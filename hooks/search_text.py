@@ -1,15 +1,21 @@
-"""TeX as plain text, for the search previews (the pages themselves are typeset by MathJax).
+"""Search previews with math as plain text (the pages themselves are typeset by MathJax).
 
 The search index holds each section's HTML with its math as TeX source between arithmatex's
 ``\\(``/``\\)`` and ``\\[``/``\\]`` delimiters (``$``/``$$`` in notebook cells), and the search
-box shows that text as it is: ``\\(\\frac{\\partial y}{\\partial x}\\)``. ``math_to_text`` replaces
-every such span by a reading of it: ``∂y/∂x``, ``x²``, ``sin(x + nπ/2)``. It is a reading aid for
-a preview line, not a TeX parser: what it does not know it keeps, minus the backslash.
+box would show that text as it is: ``\\(\\frac{\\partial y}{\\partial x}\\)``. After the search plugin
+has written its index, ``on_post_build`` replaces every such span in each entry's title and text by a
+reading of it (``math_to_text``): ``∂y/∂x``, ``x²``, ``sin(x + nπ/2)``. It is a reading aid for a
+preview line, not a TeX parser: what it does not know it keeps, minus the backslash.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+
+from _shared import write_atomic
+from mkdocs.plugins import event_priority
 
 SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "Gamma": "Γ", "delta": "δ", "Delta": "Δ",
@@ -75,56 +81,70 @@ def _wrap(text: str) -> str:
     return text if re.fullmatch(r"[\w.′∂∇]+|∂\w+", text) else f"({text})"
 
 
-def tex_to_text(tex: str) -> str:
-    """A plain-text reading of one TeX formula."""
-    tex = MATRIX.sub(lambda m: "(" + "; ".join(
+def _command(tex: str, i: int) -> tuple[str, int]:
+    """The reading of the control sequence at ``tex[i]`` (a backslash) and the index after it."""
+    match = COMMAND.match(tex, i)
+    name, i = match.group(1), match.end()
+    if name.isalpha():  # as in TeX, the spaces after a control word are not text
+        while i < len(tex) and tex[i] == " ":
+            i += 1
+    if name in ("frac", "dfrac", "tfrac"):
+        num, i = _group(tex, i)
+        den, i = _group(tex, i)
+        return f"{_wrap(tex_to_text(num))}/{_wrap(tex_to_text(den))} ", i
+    if name == "xrightarrow":  # an arrow with a label over it: the arrow is enough
+        _, i = _group(tex, i)
+        return " → ", i
+    if name == "sqrt":
+        arg, i = _group(tex, i)
+        return f"√{_wrap(tex_to_text(arg))}", i
+    return _symbol(name, tex[i:i + 1]), i
+
+
+def _symbol(name: str, after: str) -> str:
+    """The reading of a control word or symbol without arguments (`after` is the character after it)."""
+    if name in SPACES:
+        return SPACES[name]
+    if name in DROP:
+        return ""
+    if name in BINARY:
+        return f" {SYMBOLS[name]} "
+    if name in SYMBOLS:
+        return SYMBOLS[name]
+    return name + (" " if after.isalnum() else "")  # \sin, \log, \tanh ...: the name itself
+
+
+def _script(tex: str, i: int) -> tuple[str, int]:
+    """The reading of the superscript or subscript at ``tex[i]`` (``^`` or ``_``) and the index after it."""
+    mark = tex[i]
+    arg, i = _group(tex, i + 1)
+    text = tex_to_text(arg).strip()
+    small = text.translate(SUPERSCRIPT if mark == "^" else SUBSCRIPT)
+    if all(c != t for c, t in zip(text, small)):
+        return small, i  # every character has a small form
+    return (f"{mark}{_wrap(text)}" if len(text) > 1 else f"{mark}{text}"), i
+
+
+def _matrices(tex: str) -> str:
+    """Each matrix as ``(a, b; c, d)``."""
+    return MATRIX.sub(lambda m: "(" + "; ".join(
         ", ".join(cell.strip() for cell in row.split("&")) for row in m.group(2).split("\\\\")
         if row.strip()) + ")", tex)
-    tex = ENVIRONMENT.sub(" ", tex).replace("\\\\", " ").replace("&", " ")
+
+
+def tex_to_text(tex: str) -> str:
+    """A plain-text reading of one TeX formula."""
+    tex = ENVIRONMENT.sub(" ", _matrices(tex)).replace("\\\\", " ").replace("&", " ")
     out: list[str] = []
     i = 0
     while i < len(tex):
-        ch = tex[i]
-        if ch == "\\":
-            match = COMMAND.match(tex, i)
-            name, i = match.group(1), match.end()
-            if name.isalpha():  # as in TeX, the spaces after a control word are not text
-                while i < len(tex) and tex[i] == " ":
-                    i += 1
-            if name in ("frac", "dfrac", "tfrac"):
-                num, i = _group(tex, i)
-                den, i = _group(tex, i)
-                out.append(f"{_wrap(tex_to_text(num))}/{_wrap(tex_to_text(den))} ")
-            elif name == "xrightarrow":  # an arrow with a label over it: the arrow is enough
-                _, i = _group(tex, i)
-                out.append(" → ")
-            elif name == "sqrt":
-                arg, i = _group(tex, i)
-                out.append(f"√{_wrap(tex_to_text(arg))}")
-            elif name in SPACES:
-                out.append(SPACES[name])
-            elif name in DROP:
-                continue
-            elif name in BINARY:
-                out.append(f" {SYMBOLS[name]} ")
-            elif name in SYMBOLS:
-                out.append(SYMBOLS[name])
-            else:  # \sin, \log, \tanh ...: the name itself
-                out.append(name + (" " if tex[i:i + 1].isalnum() else ""))
-        elif ch in "^_":
-            arg, i = _group(tex, i + 1)
-            text = tex_to_text(arg).strip()
-            table = SUPERSCRIPT if ch == "^" else SUBSCRIPT
-            small = text.translate(table)
-            if all(c != t for c, t in zip(text, small)):
-                out.append(small)  # every character has a small form
-            else:
-                out.append(f"{ch}{_wrap(text)}" if len(text) > 1 else f"{ch}{text}")
-        elif ch in "{}":
-            i += 1
+        if tex[i] == "\\":
+            text, i = _command(tex, i)
+        elif tex[i] in "^_":
+            text, i = _script(tex, i)
         else:
-            out.append(ch)
-            i += 1
+            text, i = ("" if tex[i] in "{}" else tex[i]), i + 1
+        out.append(text)
     text = re.sub(r"\s+", " ", "".join(out))
     text = re.sub(r"\s+(?=[)\],.;:!?])", "", text)
     return re.sub(r"(?<=[(\[])\s+", "", text).strip()
@@ -140,3 +160,16 @@ def math_to_text(text: str) -> str:
         parts[i] = MATH_SPAN.sub(lambda m: tex_to_text(next(g for g in m.groups() if g is not None)),
                                  parts[i])
     return "".join(parts)
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config) -> None:
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for doc in data.get("docs", []):
+        for field in ("title", "text"):
+            if field in doc:
+                doc[field] = math_to_text(doc[field])
+    write_atomic(index, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
