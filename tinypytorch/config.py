@@ -142,25 +142,26 @@ class no_grad(using_config, metaclass=_ClassBlock):
 
 
 class backward_mode:
-    """The switches a backward pass runs under: it records a graph of its own only with `create_graph`.
+    """The switches a backward pass runs under: it records only if `create_graph`.
 
-    The book's `with using_config("enable_backprop", create_graph):` (its Step 32), together with
-    `recording_backward`, which marks the Functions that the pass records. Both switches change in one
-    step and come back whatever ends the pass, as with `using_config` (a small class of its own, since
-    it runs once per pass).
+    The book's `with using_config("enable_backprop", create_graph):` (its Step 32), with
+    `recording_backward` too, which marks the Functions the pass records. Both change in
+    one step and come back whatever ends the pass, as with `using_config`; it is a small
+    class of its own because it runs once per pass.
 
     Introduced in Step 29.
     """
 
-    __slots__ = ("_create_graph", "_old", "_switches")
+    __slots__ = ("_record", "_old", "_switches")
 
     def __init__(self, create_graph: bool):
-        self._create_graph, self._switches = create_graph, None
+        self._record, self._switches = create_graph, None
 
     def __enter__(self):
         self._old = Config.enable_backprop, Config.recording_backward
         self._switches = switches = Config.__dict__
-        switches.update(enable_backprop=self._create_graph, recording_backward=self._create_graph)  # last
+        # last, in one call: no interrupt lands between the switches or before the block
+        switches.update(enable_backprop=self._record, recording_backward=self._record)
 
     def __exit__(self, *exc_info):
         switches, self._switches = self._switches, None

@@ -365,9 +365,10 @@ class Function:
 class GenerationQueue:
     """The Functions waiting for their backward: the newest generation comes out first.
 
-    A Function is queued once, and Functions of one generation come out in the order they were added. It
-    comes out only after every newer Function, so all the uses of its outputs have passed back their
-    gradients (Step 34). `graph` walks with it too, so a picture's node ids follow the order of the pass.
+    A Function is queued once, and Functions of one generation come out in the order
+    they were added. It comes out only after every newer Function, so all the uses of
+    its outputs have passed back their gradients (Step 34). `graph` walks with it too,
+    so a picture's node ids follow the order of the pass.
 
     Introduced in Step 34 (the book sorts a list; a heap places each Function once).
     """
@@ -454,32 +455,35 @@ class ObserverSwitch:
 # The backward pass
 # ---------------------------------------------------------------------------------------------------------
 
-def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False, given=()) -> dict:
-    """One backward pass from `seeds` ({output: its starting gradient}); returns {variable: its gradient}.
+def backprop(seeds: dict, create_graph: bool = False, retain_grad: bool = False,
+             given=()) -> dict:
+    """One backward pass from `seeds` ({output: its starting gradient}).
 
-    The result holds the gradients of the graph's inputs and, with `retain_grad`, of every variable on the
-    way; each is owned by its variable alone, and none is one of the caller's own objects in `given`.
-    `Variable.backward` stores them; `tinypytorch.grad` returns them.
+    Returns {variable: its gradient}: the graph's inputs and, with `retain_grad`, every
+    variable on the way; each gradient is owned by its variable alone, and none is one
+    of the caller's objects in `given`. `Variable.backward` stores them; `grad` returns
+    them.
 
     Introduced in Step 29: the book's `Variable.backward`, with `create_graph`.
     """
-    watcher = _watcher()                              # nobody, unless a BackwardTrace watches (Step 34)
-    queue = watcher.queue()                           # newest generation first
+    watcher = _watcher()            # nobody, unless a BackwardTrace watches (Step 34)
+    queue = watcher.queue()         # newest generation first
     for y in seeds:
         queue.add(y.creator)
     grads = dict(seeds)
-    take = grads.get if retain_grad else grads.pop    # a gradient is dropped once passed on, unless retained
+    take = grads.get if retain_grad else grads.pop  # passed on, a gradient is dropped
     watcher.begin(seeds, create_graph)
-    with backward_mode(create_graph):                 # the book's using_config("enable_backprop", create_graph)
+    with backward_mode(create_graph):  # the book: using_config("enable_backprop", ...)
         while queue:
-            f = queue.pop()                           # every use of f's outputs has passed its gradient back
+            f = queue.pop()         # all uses of f's outputs have sent their gradients
             gys = [take(y(), None) for y in f.outputs]
             gxs = _backward_of(f, gys)
             for x, gx in zip(f.inputs, gxs):
                 if gx is None or isinstance(x, Constant):
-                    continue                          # a constant needs no gradient
+                    continue        # a constant needs no gradient
+                # where numpy broadcast or promoted x: back to x's shape and dtype
                 if (gx._data.shape, gx._data.dtype) != (x._data.shape, x._data.dtype):
-                    gx = _fitted(gx, x, f)            # back to x's shape and dtype: numpy broadcast or promoted
+                    gx = _fitted(gx, x, f)
                 grads[x] = gx if x not in grads else grads[x] + gx
                 queue.add(x.creator)
             watcher.step(f, gys, gxs, grads)

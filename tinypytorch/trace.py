@@ -18,10 +18,11 @@ __all__ = ["BackwardTrace", "BackwardPass", "BackwardStep", "PlainStack"]
 
 
 class PlainStack(GenerationQueue):
-    """The order Step 34 shows going wrong: the last Function found runs first, whatever its generation.
+    """The order Step 34 shows going wrong: the last Function found runs first.
 
-    On a graph where a variable feeds two functions, its creator can run before the variable's gradient
-    is complete. It exists to watch that mistake: `BackwardTrace(order="stack")`. Introduced in Step 34.
+    On a graph where a variable feeds two functions, its creator can run before the
+    variable's gradient is complete. It exists to watch that mistake, with
+    `BackwardTrace(order="stack")`. Introduced in Step 34.
     """
 
     def add(self, f: Function | None):

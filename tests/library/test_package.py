@@ -99,9 +99,10 @@ def test_the_books_import_paths():
 
 PACKAGE = Path(tinypytorch.__file__).parent
 #: lines per module. core holds the graph's nodes and its pass, which cannot be split without an import
-#: cycle (Variable.backward runs the pass; the pass makes Variables and Functions); 40% of it is docstrings.
+#: cycle (Variable.backward runs the pass; the pass makes Variables and Functions); 40% of it is docstrings,
+#: and what the chapters print of it (the pass, the queue) keeps to 88 columns, the width of a code block.
 #: render documents its overwrite rule and checks each destination before drawing (190 docstring lines)
-MODULE_LINES = {"core.py": 680, "render.py": 480}
+MODULE_LINES = {"core.py": 690, "render.py": 480}
 MODULE_LINES_DEFAULT = 450
 FUNCTION_CODE_LINES, FUNCTION_COMPLEXITY = 40, 12
 PASS_CODE_LINES, PASS_COMPLEXITY = 35, 10
