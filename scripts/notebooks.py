@@ -145,7 +145,9 @@ class Fence:
     @property
     def shows_output(self) -> bool:
         """Whether the page shows what the block printed in an output block of its own."""
-        return bool(self.options.get("result")) and self.options.get("html", "").lower() not in EXECUTED
+        printed_as_code = self.options.get("result") == "python"  # source printed: shown as code, not output
+        return bool(self.options.get("result")) and not printed_as_code and \
+            self.options.get("html", "").lower() not in EXECUTED
 
 
 def parse_info(info: str) -> tuple[str, dict]:

@@ -65,8 +65,8 @@ def newton_vs_gd(path, lang):
     save_svg(fig, path)
 
 
-@figure("step27-fd-error")
-def fd_error(path):
+@figure_in_languages("step27-fd-error")
+def fd_error(path, lang):
     """The error of a forward and a central difference of f'(2) against the step h (step27_fd_step.py)."""
     import matplotlib.pyplot as plt
     import numpy as np
@@ -76,16 +76,17 @@ def fd_error(path):
     fig, ax = plt.subplots(figsize=(7.2, 4.6), facecolor="white")
     ax.set_facecolor("white")
     ax.grid(True, color="#e3e3e3", lw=0.6)
-    ax.loglog(steps, forward, "o-", color="#1f77b4", ms=3, lw=1.2, label="forward difference")
-    ax.loglog(steps, central, "o-", color="#d62728", ms=3, lw=1.2, label="central difference")
+    ax.loglog(steps, forward, "o-", color="#1f77b4", ms=3, lw=1.2, label=say(lang, "forward difference", "前向差分"))
+    ax.loglog(steps, central, "o-", color="#d62728", ms=3, lw=1.2, label=say(lang, "central difference", "中心差分"))
     for rule, color, label in ((eps ** 0.5, "#1f77b4", r"$\sqrt{\varepsilon}$"),
                                (eps ** (1 / 3), "#d62728", r"$\varepsilon^{1/3}$")):
         ax.axvline(rule, color=color, ls=":", lw=1.2)
         ax.text(rule * 0.8, 1.0, label, color=color, fontsize=11)
     ax.invert_xaxis()
-    ax.set_xlabel("step $h$ (smaller to the right)")
-    ax.set_ylabel("$|$estimate $- f'(2)|$")
-    ax.set_title("Error of a finite difference of $f(x) = x^4 - 2x^2$ at $x = 2$", fontsize=11)
+    ax.set_xlabel(say(lang, "step $h$ (smaller to the right)", "步长 h（越往右越小）"))
+    ax.set_ylabel(say(lang, "$|$estimate $- f'(2)|$", "|估计值 − f′(2)|"))
+    ax.set_title(say(lang, "Error of a finite difference of $f(x) = x^4 - 2x^2$ at $x = 2$",
+                     "f(x) = x⁴ − 2x² 在 x = 2 处有限差分的误差"), fontsize=11)
     ax.legend(loc="lower left", fontsize=9)
     fig.tight_layout()
     save_svg(fig, path)

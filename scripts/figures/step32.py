@@ -60,7 +60,7 @@ def tanh_graph_growth(path, lang):
     ax.set_yscale("log")
     ax.set_xticks(orders)
     ax.set_ylim(0.8, 10000)
-    ax.set_xlabel(say(lang, "order $n$ of the derivative", "导数的阶数 $n$"))
+    ax.set_xlabel(say(lang, "order $n$ of the derivative", "导数的阶数 n"))
     ax.set_ylabel(say(lang, "count (log scale)", "个数（对数刻度）"))
     ax.set_title(say(lang, "Size of the graph of the n-th derivative, at x = 1", "n 阶导数的计算图规模（x = 1）"), fontsize=11)
     ax.grid(True, which="major", color="0.88")
@@ -68,8 +68,8 @@ def tanh_graph_growth(path, lang):
     save_svg(fig, path, facecolor="white")
 
 
-@figure("step32-create-graph-cost")
-def create_graph_cost(path):
+@figure_in_languages("step32-create-graph-cost")
+def create_graph_cost(path, lang):
     """Functions per order for the three backwards of tanh and for exp, against Taylor mode's multiplications
     (step32_create_graph_cost.py, its `variants` and `taylor` sections)."""
     import matplotlib.pyplot as plt
@@ -85,13 +85,15 @@ def create_graph_cost(path):
     for name, f in g["variants"].items():
         sizes, _ = g["derivative_sizes"](f)
         color, marker = styles[name]
-        ax.semilogy(orders, sizes, marker + "-", color=color, ms=5, lw=1.4, label=f"{name} (functions)")
+        ax.semilogy(orders, sizes, marker + "-", color=color, ms=5, lw=1.4, label=say(lang, f"{name} (functions)", f"{name.replace('from x', '由 x 重算')}（函数数）"))
     taylor = run_listing("step32_create_graph_cost.py", section="taylor")
     products = [taylor["tanh_taylor"](1.0, int(n))[1] for n in orders]
-    ax.semilogy(orders, products, "k--", lw=1.2, label="Taylor mode, all orders up to n (multiplications)")
-    ax.set_xlabel("order $n$ of the derivative")
-    ax.set_ylabel("count (log scale)")
-    ax.set_title("What the $n$-th derivative costs, at $x = 1$", fontsize=11)
+    ax.semilogy(orders, products, "k--", lw=1.2, label=say(lang, "Taylor mode, all orders up to n (multiplications)",
+                                                  "泰勒模式，直到 n 的全部阶（乘法次数）"))
+    ax.set_xlabel(say(lang, "order $n$ of the derivative", "导数的阶数 n"))
+    ax.set_ylabel(say(lang, "count (log scale)", "数量（对数坐标）"))
+    ax.set_title(say(lang, "What the $n$-th derivative costs, at $x = 1$", "x = 1 处 n 阶导数的代价"),
+                 fontsize=11)
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
     save_svg(fig, path)

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_browser import browser, server  # noqa: F401 (fixtures)
 from test_browser_zh import page_language, switch_language, wait
 
 pytestmark = pytest.mark.browser

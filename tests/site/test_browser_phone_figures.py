@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import PHONE, WAIT_READY_JS, browser, serve, server, set_width  # noqa: F401 (fixtures)
+from conftest import serve
+from test_browser import PHONE, WAIT_READY_JS, set_width
 from test_browser_zh import wait
 
 pytestmark = pytest.mark.browser

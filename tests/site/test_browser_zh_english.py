@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_browser import browser, serve, server  # noqa: F401 (fixtures)
+from conftest import serve
 from test_browser_zh import wait
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ NAMES = {
     "Linux", "CPU", "AMD", "EPYC", "DOT", "SVG", "PNG", "JSON", "API", "OK", "pip", "dot", "graphviz-pure",
     "Jacobian", "Saitoh", "Koki", "MIT", "Apache", "mkdocs", "selenium", "pytest", "glightbox",
     "jieba", "Abramowitz", "Stegun", "CPython", "IPython", "JavaScript", "Matplotlib", "matplotlib",
-    "Matyas", "Sphere", "Goldstein–Price", "Rosenbrock",
+    "Matyas", "Sphere", "Goldstein–Price", "Rosenbrock", "Evaluating Derivatives",
 }
 # Figures that show what the library draws for a reader's graph (get_dot_graph(..., values=True) writes
 # "data:" and "grad:"): they stay as the library draws them, in both editions.
