@@ -222,3 +222,34 @@ def test_no_number_on_the_page_is_typed_by_hand():
     assert hand_typed_numbers(PAGE.read_text(encoding="utf-8")) == []
     typed = '```python exec="on" session="bench"\nsay("""\nIt takes 14.5× numpy\'s time.\n""")\n```\nIn 3 s.\n'
     assert hand_typed_numbers(typed) == ["14.5×", "3"]
+
+
+def recorded_commit_is_current(recorded: str, root: Path) -> bool:
+    """True when `recorded` is the last commit that changed tinypytorch/ in the git checkout at `root`."""
+    git = ["git", "-C", str(root)]
+    last = subprocess.run(git + ["log", "-1", "--format=%H", "--", "tinypytorch"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    named = subprocess.run(git + ["rev-parse", "--verify", "--quiet", f"{recorded}^{{commit}}"],
+                           capture_output=True, text=True).stdout.strip()
+    return bool(last) and named == last
+
+
+@pytest.mark.skipif(not (driver.ROOT / ".git").exists(), reason="not a git checkout: no history to compare with")
+def test_the_full_run_on_the_page_measured_the_library_as_it_is_now():
+    """The page's tables come from docs/bench/latest.json; after a change to tinypytorch/ they must be measured
+    again (python scripts/bench.py), so a table never describes a library that is gone."""
+    report = json.loads((driver.ROOT / "docs" / "bench" / "latest.json").read_text(encoding="utf-8"))
+    recorded = report["machine"]["git_commit"]
+    assert "+" not in recorded, f"the full run measured uncommitted changes ({recorded})"
+    assert recorded_commit_is_current(recorded, driver.ROOT), (
+        f"docs/bench/latest.json measured tinypytorch at {recorded}, but the package changed after it: run "
+        f"python scripts/bench.py again")
+
+
+@pytest.mark.skipif(not (driver.ROOT / ".git").exists(), reason="not a git checkout: no history to compare with")
+def test_the_recorded_commit_check_fires_on_an_older_commit():
+    changes = subprocess.run(["git", "-C", str(driver.ROOT), "log", "--format=%h", "--", "tinypytorch"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert len(changes) >= 2  # the package has a history
+    assert recorded_commit_is_current(changes[0], driver.ROOT)
+    assert not recorded_commit_is_current(changes[1], driver.ROOT)
