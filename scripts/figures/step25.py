@@ -59,43 +59,64 @@ def _core_dot(variables: dict, lang: str = "en") -> str:
     Layout follows the data (inputs on top); arrowheads show the references: a Variable holds its
     `creator`, a Function holds its `inputs` (both strong, solid) and its `outputs` weakly (dashed).
     """
-    names = {id(v): n for n, v in variables.items()}
-    generation = lambda node: say(lang, f"generation {node.generation}", f"第 {node.generation} 代")  # noqa: E731
-    inputs = say(lang, "inputs", "输入 inputs")
-    outputs = say(lang, "outputs (weakref)", "输出 outputs（弱引用）")
-    creator = say(lang, "creator", "创建者 creator")
-    funcs, order = {}, []
-    for v in variables.values():
-        f = v.creator
-        if f is not None and id(f) not in funcs:
-            funcs[id(f)] = f"f{len(funcs)}"
-            order.append(f)
+    functions = _creators(variables)
     lines = [
         "digraph core {",
         'bgcolor=white; pad=0.2; nodesep=0.5; ranksep=0.45',
         'node [fontname="Helvetica", fontsize=12, fontcolor=black]',
         'edge [fontname="Helvetica", fontsize=10, color=gray30, fontcolor=gray20]',
     ]
-    for name, v in variables.items():
-        lines.append(f'{name} [label="{name}\\n{generation(v)}", color=orange, style=filled]')
-    for f in order:
-        lines.append(f'{funcs[id(f)]} [label="{type(f).__name__}\\n{generation(f)}", '
-                     f'color=lightblue, style=filled, shape=box]')
-    last = max(order, key=lambda f: f.generation)  # label the edges of one function: the bottom one
-    for f in sorted(order, key=lambda f: f.generation):
-        labelled = f is last
-        fid = funcs[id(f)]
-        for i, x in enumerate(f.inputs):
-            label = f', label=" {inputs}"' if labelled and i == 0 else ""
-            lines.append(f"{names[id(x)]} -> {fid} [dir=back{label}]")
-        for ref in f.outputs:
-            y = ref()
-            label = f', label=" {outputs}"' if labelled else ""
-            lines.append(f"{fid} -> {names[id(y)]} [style=dashed{label}]")
-            label = f', xlabel="{creator} "' if labelled else ""
-            lines.append(f"{fid} -> {names[id(y)]} [dir=back, color=darkorange{label}]")
+    lines += _core_nodes(variables, functions, lang)
+    lines += _core_edges(variables, functions, lang)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _creators(variables: dict) -> dict:
+    """The Functions that created the variables, each with its DOT name (f0, f1, ...), in first-seen order."""
+    functions = {}
+    for v in variables.values():
+        if v.creator is not None and v.creator not in functions:
+            functions[v.creator] = f"f{len(functions)}"
+    return functions
+
+
+def _generation(node, lang: str) -> str:
+    return say(lang, f"generation {node.generation}", f"第 {node.generation} 代")
+
+
+def _core_nodes(variables: dict, functions: dict, lang: str) -> list[str]:
+    """A filled node per Variable (orange) and per Function (blue box), each labelled with its generation."""
+    lines = [f'{name} [label="{name}\\n{_generation(v, lang)}", color=orange, style=filled]'
+             for name, v in variables.items()]
+    lines += [f'{fid} [label="{type(f).__name__}\\n{_generation(f, lang)}", color=lightblue, style=filled, shape=box]'
+              for f, fid in functions.items()]
+    return lines
+
+
+def _core_edges(variables: dict, functions: dict, lang: str) -> list[str]:
+    """Each Function's references, by generation: to its inputs (strong), to its outputs (weak), and each
+    output's `creator` back to it. Only the bottom Function's edges are labelled, once in the picture."""
+    names = {id(v): n for n, v in variables.items()}
+    inputs = say(lang, "inputs", "输入 inputs")
+    outputs = say(lang, "outputs (weakref)", "输出 outputs（弱引用）")
+    creator = say(lang, "creator", "创建者 creator")
+    last = max(functions, key=lambda f: f.generation)
+    lines = []
+    for f in sorted(functions, key=lambda f: f.generation):
+        labelled, fid = f is last, functions[f]
+        for i, x in enumerate(f.inputs):
+            lines.append(f"{names[id(x)]} -> {fid} [dir=back{_label('label', f' {inputs}', labelled and i == 0)}]")
+        for y in (ref() for ref in f.outputs):
+            lines.append(f"{fid} -> {names[id(y)]} [style=dashed{_label('label', f' {outputs}', labelled)}]")
+            lines.append(f"{fid} -> {names[id(y)]} "
+                         f"[dir=back, color=darkorange{_label('xlabel', f'{creator} ', labelled)}]")
+    return lines
+
+
+def _label(attribute: str, text: str, shown: bool) -> str:
+    """An edge's label attribute (``, label="text"``), or nothing where the edge goes unlabelled."""
+    return f', {attribute}="{text}"' if shown else ""
 
 
 @figure_in_languages("step25-recap-core")
