@@ -64,34 +64,51 @@ def ab(args, ap):
 def main(argv=None):
     ap = parser()
     args = ap.parse_args(argv)
+    if args.profile_worker or args.worker:
+        worker_process(args)
+    elif args.ab:
+        ab(args, ap)
+    elif args.reprofile:
+        driver.write_json(args.reprofile, driver.reprofile(page.load(args.reprofile)))
+    else:
+        measure(args, ap)
+    return 0
+
+
+def worker_process(args):
+    """A fresh process the driver started: print, as JSON, one workload's profile or one implementation's runs."""
     if args.profile_worker:
         w = WORKLOADS[args.profile_worker]
         print(json.dumps(w.profile(w, json.loads(args.params))))
-        return 0
-    if args.worker:
-        runs = worker.run(WORKLOADS[args.worker], args.impl, json.loads(args.params), args.inner, args.variant,
-                          args.live, args.tree)
-        print(json.dumps(runs))
-        return 0
-    if args.ab:
-        ab(args, ap)
-        return 0
-    if args.reprofile:
-        driver.write_json(args.reprofile, driver.reprofile(page.load(args.reprofile)))
-        return 0
+        return
+    runs = worker.run(WORKLOADS[args.worker], args.impl, json.loads(args.params), args.inner, args.variant,
+                      args.live, args.tree)
+    print(json.dumps(runs))
 
+
+def chosen_workloads(args, ap) -> list[str]:
+    """The workloads --only names (W1, w3, ...), or a usage error naming the unknown ones."""
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
     unknown = [w for w in only if w not in WORKLOADS]
     if unknown or not only:
         ap.error(f"unknown workload(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(WORKLOADS)}")
-    quick = args.quick
-    frameworks = args.frameworks if args.frameworks is not None else ("dezero" if quick else "dezero,torch")
-    impls = driver.available_impls([f.strip() for f in frameworks.split(",")])
-    report = driver.run(only, quick, impls, procs=args.repeats or (1 if quick else 3),
-                        with_profile=args.profile or not quick)
+    return only
+
+
+def chosen_frameworks(args) -> list[str]:
+    """The other frameworks to try: --frameworks, else DeZero (and PyTorch in a full run)."""
+    if args.frameworks is None:
+        return ["dezero"] if args.quick else ["dezero", "torch"]
+    return [f.strip() for f in args.frameworks.split(",")]
+
+
+def measure(args, ap):
+    """The benchmark itself: every chosen workload and implementation, written to --json and summarised."""
+    only = chosen_workloads(args, ap)
+    impls = driver.available_impls(chosen_frameworks(args))
+    report = driver.run(only, args.quick, impls, procs=args.repeats or (1 if args.quick else 3),
+                        with_profile=args.profile or not args.quick)
     path = Path(args.json or BENCH_DIR / "latest.json")
     driver.write_json(path, report)
     print(driver.summary(report))
     print(f"wrote {path} in {report['elapsed_s']:.0f} s", file=sys.stderr)
-    return 0
-
