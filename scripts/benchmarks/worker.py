@@ -91,16 +91,30 @@ def run(workload, impl, params, inner, variant=None, live=False, tree=None):
 def profile_calls(workload, params, **extra):
     """cProfile one run of the workload with tinypytorch: the `Function` calls it makes (forward, and
     backward passes, which run with backprop off or record the backward), the cyclic GC's share of its
-    time, and the functions with the largest self time."""
-    import cProfile
-    import gc
-    import pstats
-
+    time, and the functions with the largest self time. Each is measured in a run of its own, after a
+    warm-up run; `extra` goes to the profiled run only."""
     lib = implementation("tinypytorch")
     fn = workload.tinypytorch
     fn(lib, **workload.warm_up)
+    forward, backward = count_function_calls(lambda: fn(lib, **params))
+    gc_share = collector_share(lambda: fn(lib, **params))
+    top = largest_self_times(lambda: fn(lib, **params, **extra))
+    units = workload.units(params) if workload.units else None
+    return {"function_calls": forward + backward, "forward_calls": forward, "backward_calls": backward,
+            "unit": workload.unit, "function_calls_per_unit": _per(forward + backward, units),
+            "forward_calls_per_unit": _per(forward, units), "gc_share": gc_share, "top": top[:12]}
+
+
+def _per(count, units):
+    return count / units if units else None
+
+
+def count_function_calls(run) -> tuple[int, int]:
+    """(forward, backward): the `Function` calls `run()` makes, counted by wrapping `Function.__call__` for
+    the run. A call belongs to a backward pass when backprop is off or the backward is being recorded."""
     from tinypytorch.config import Config
     from tinypytorch.core import Function
+
     calls = [0, 0]   # forward, backward
     original_call = Function.__call__
 
@@ -110,39 +124,44 @@ def profile_calls(workload, params, **extra):
 
     Function.__call__ = counting_call
     try:
-        fn(lib, **params)
+        run()
     finally:
         Function.__call__ = original_call
-    gc_time, t0 = [0.0], [0.0]
+    return calls[0], calls[1]
+
+
+def collector_share(run) -> float:
+    """The share of `run()`'s CPU time spent in the cyclic garbage collector."""
+    import gc
+
+    gc_time, started = 0.0, 0.0
 
     def on_gc(phase, info):
+        nonlocal gc_time, started
         if phase == "start":
-            t0[0] = clock()
+            started = clock()
         else:
-            gc_time[0] += clock() - t0[0]
+            gc_time += clock() - started
 
     gc.callbacks.append(on_gc)
-    t_plain = clock()
-    fn(lib, **params)
-    t_plain = clock() - t_plain
+    t0 = clock()
+    run()
+    total = clock() - t0
     gc.callbacks.remove(on_gc)
+    return gc_time / total
+
+
+def largest_self_times(run) -> list[dict]:
+    """cProfile's rows for `run()`, largest self time first: each function (named as tinypytorch names it,
+    e.g. Mul.forward), its calls and its self and cumulative shares of the run's time."""
+    import cProfile
+    import pstats
+
     prof = cProfile.Profile()
     prof.enable()
-    fn(lib, **params, **extra)
+    run()
     prof.disable()
-    names = {}   # (file, first line) -> qualified name, e.g. Mul.forward
-    for module in [m for name, m in sorted(sys.modules.items()) if name.split(".")[0] == "tinypytorch"]:
-        for obj in vars(module).values():
-            for member in [obj, *vars(obj).values()] if isinstance(obj, type) else [obj]:
-                member = getattr(member, "fget", member)
-                code = getattr(member, "__code__", None)
-                if code is not None:
-                    names[(code.co_filename, code.co_firstlineno)] = f"{member.__qualname__}"
-                    for inner in code.co_consts:   # list comprehensions are functions of their own in 3.11
-                        if hasattr(inner, "co_name") and inner.co_name.startswith("<"):
-                            names[(inner.co_filename, inner.co_firstlineno)] = (
-                                f"{member.__qualname__} {inner.co_name[1:-1].replace('comp', ' comprehension')} "
-                                f"(line {inner.co_firstlineno})")
+    names = tinypytorch_code_names()
     st = pstats.Stats(prof)
     rows = []
     for (filename, line, name), (cc, nc, tt, ct, callers) in st.stats.items():
@@ -151,8 +170,28 @@ def profile_calls(workload, params, **extra):
         rows.append({"function": label, "calls": nc, "self_share": tt / st.total_tt,
                      "cumulative_share": ct / st.total_tt})
     rows.sort(key=lambda r: -r["self_share"])
-    units = workload.units(params) if workload.units else None
-    return {"function_calls": sum(calls), "forward_calls": calls[0], "backward_calls": calls[1],
-            "unit": workload.unit, "function_calls_per_unit": sum(calls) / units if units else None,
-            "forward_calls_per_unit": calls[0] / units if units else None,
-            "gc_share": gc_time[0] / t_plain, "top": rows[:12]}
+    return rows
+
+
+def tinypytorch_code_names() -> dict:
+    """(file, first line) -> qualified name of every function, method and property of the loaded tinypytorch
+    modules (Mul.forward), and of the comprehensions inside them, which are code objects of their own."""
+    names = {}
+    for module in [m for name, m in sorted(sys.modules.items()) if name.split(".")[0] == "tinypytorch"]:
+        for obj in vars(module).values():
+            for member in [obj, *vars(obj).values()] if isinstance(obj, type) else [obj]:
+                member = getattr(member, "fget", member)
+                code = getattr(member, "__code__", None)
+                if code is not None:
+                    names.update(_code_names(member.__qualname__, code))
+    return names
+
+
+def _code_names(qualname: str, code) -> dict:
+    """A function's code and the comprehensions in it (functions of their own in 3.11), by (file, first line)."""
+    names = {(code.co_filename, code.co_firstlineno): qualname}
+    for inner in code.co_consts:
+        if hasattr(inner, "co_name") and inner.co_name.startswith("<"):
+            names[(inner.co_filename, inner.co_firstlineno)] = (
+                f"{qualname} {inner.co_name[1:-1].replace('comp', ' comprehension')} (line {inner.co_firstlineno})")
+    return names
