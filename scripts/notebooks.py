@@ -194,7 +194,7 @@ def flatten_containers(lines: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     origin: list[int] = []
     bodies: list[int] = []   # the indentation of each open container's body
-    fence = None
+    fence = None             # inside a fence: the pattern of the line that closes it
     for k, line in enumerate(lines):
         if not line.strip():
             out.append("")
@@ -205,24 +205,36 @@ def flatten_containers(lines: list[str]) -> tuple[list[str], list[int]]:
             bodies.pop()
         text = line[bodies[-1]:] if bodies else line
         container = None if fence is not None else CONTAINER.match(text)
-        if fence is not None:
-            if fence.match(text):
-                fence = None
-        elif FENCE_OPEN.match(text):
-            marker = FENCE_OPEN.match(text)["marker"]
-            fence = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-        elif container:
-            title = container["title"]
-            if title is None:
-                title = (container["type"] or "").replace("-", " ").capitalize()
-            bodies.append(indent + 4)
-            if title:
-                out.extend([f"**{title}**", ""])
-                origin.extend([k, k])
+        if fence is not None or not container:
+            fence = _fence_after(text, fence)
+            out.append(text)
+            origin.append(k)
             continue
-        out.append(text)
-        origin.append(k)
+        bodies.append(indent + 4)
+        title = _container_title(container)
+        if title:
+            out.extend([f"**{title}**", ""])
+            origin.extend([k, k])
     return out, origin
+
+
+def _fence_after(text: str, fence: re.Pattern | None) -> re.Pattern | None:
+    """The closing pattern of the fence open after the line `text` (None outside a fence)."""
+    if fence is not None:
+        return None if fence.match(text) else fence
+    opened = FENCE_OPEN.match(text)
+    if not opened:
+        return None
+    marker = opened["marker"]
+    return re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+
+
+def _container_title(container: re.Match) -> str:
+    """An admonition's or tab's title: as written, else its type (``!!! note`` → Note); empty for ``!!! note ""``."""
+    title = container["title"]
+    if title is None:
+        title = (container["type"] or "").replace("-", " ").capitalize()
+    return title
 
 
 @dataclass
@@ -497,6 +509,19 @@ def display_cell(code_cell_: dict) -> dict | None:
 def needs(cells: list[dict], lang: str) -> str:
     """What the notebook's code needs besides the package, in the intro's words: the ``render``
     extra where it draws graphs with ``dot``, matplotlib where it imports it."""
+    names = imported_names(cells)
+    words = TEXT[lang]
+    said = ""
+    if any(n.startswith("tinypytorch.render") or n == "tinypytorch.plot_dot_graph" for n in names):
+        said += words["render"]
+    if any(n.split(".")[0] == "matplotlib" for n in names):
+        said += words["matplotlib"]
+    return said
+
+
+def imported_names(cells: list[dict]) -> set[str]:
+    """Every module and ``module.name`` the notebook's code cells import (magics and cells that do not
+    parse are skipped: the run will say where)."""
     import ast
 
     names: set[str] = set()
@@ -507,19 +532,20 @@ def needs(cells: list[dict], lang: str) -> str:
         try:
             tree = ast.parse(source)
         except SyntaxError:
-            continue   # the run will say where
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
-    words = TEXT[lang]
-    said = ""
-    if any(n.startswith("tinypytorch.render") or n == "tinypytorch.plot_dot_graph" for n in names):
-        said += words["render"]
-    if any(n.split(".")[0] == "matplotlib" for n in names):
-        said += words["matplotlib"]
-    return said
+            continue
+        names |= {name for node in ast.walk(tree) for name in _imported_by(node)}
+    return names
+
+
+def _imported_by(node) -> list[str]:
+    """What one statement imports: ``import a.b`` → a.b; ``from a import b`` → a and a.b."""
+    import ast
+
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        return [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return []
 
 
 def page_title(lines: list[str]) -> str:
