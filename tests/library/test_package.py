@@ -1,5 +1,5 @@
 """The package as a whole: what an import loads, the book's import paths, a step-keyed docstring on every
-public name, the budgets of its modules and functions (and the complexity budget the scripts and hooks keep too)."""
+public name, the budgets of its modules and functions (the scripts and hooks keep its complexity budget too)."""
 
 import ast
 import inspect
