@@ -175,6 +175,42 @@ def test_while_serving_a_failed_figure_build_is_tried_again(figures_hook, figure
     assert figure_builds["builds"] == 2 and "figure build failed" in caplog.text
 
 
+def served_docs_reports(figures_hook, tmp_path, caplog, deaf_to_figures: bool) -> list[str]:
+    """The changes a real MkDocs server reports (and rebuilds for) when a figure and a page change in its
+    docs/: the handler its ``watch`` gives the watchdog observer gets one event for each."""
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.events import FileCreatedEvent, FileModifiedEvent
+
+    docs = tmp_path / "docs"
+    (docs / "figures").mkdir(parents=True)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    handlers = []
+    schedule = server.observer.schedule
+
+    def record(handler, path, **options):
+        handlers.append(handler)
+        return schedule(handler, path, **options)
+
+    server.observer.schedule = record
+    server.watch(str(docs))  # as `mkdocs serve` does before the hooks' on_serve
+    if deaf_to_figures:
+        figures_hook.on_serve(server, SimpleNamespace(docs_dir=str(docs)), builder=None)
+    caplog.set_level(logging.DEBUG, logger="mkdocs.livereload")
+    for event in (FileCreatedEvent(str(docs / "figures" / "step25-x.svg")), FileModifiedEvent(str(docs / "page.md"))):
+        handlers[-1].dispatch(event)
+    return [Path(r.getMessage().split("src_path='")[1].split("'")[0]).name for r in caplog.records
+            if "src_path=" in r.getMessage()]
+
+
+def test_while_serving_a_drawn_figure_is_no_change_to_rebuild_for(figures_hook, tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(figures_hook.build_figures, "DEFAULT_OUT", tmp_path / "docs" / "figures")
+    assert served_docs_reports(figures_hook, tmp_path, caplog, deaf_to_figures=True) == ["page.md"]
+
+
+def test_mkdocs_alone_would_rebuild_for_a_drawn_figure(figures_hook, tmp_path, caplog):
+    assert served_docs_reports(figures_hook, tmp_path, caplog, deaf_to_figures=False) == ["step25-x.svg", "page.md"]
+
+
 # --- serve: pages whose inputs did not change are not rendered again -------------------------
 
 class FakePage:
@@ -378,3 +414,18 @@ def test_serve_refuses_a_port_that_is_not_one(port):
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/run.py"), "serve", "--port", port],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--port" in proc.stderr, proc.stderr
+
+
+def test_serve_keeps_the_bytecode_cache_out_of_the_watched_folders(monkeypatch):
+    """A module compiled while the site builds (a page imports tinypytorch.trace for the first time, the
+    figure build imports a changed figure module) writes its .pyc outside what the server watches."""
+    import yaml
+
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    spec = importlib.util.spec_from_file_location("_tp_test_run", ROOT / "scripts" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    prefix = Path(run.serve_env()["PYTHONPYCACHEPREFIX"])
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    watched = [ROOT / "docs", *(ROOT / folder for folder in config["watch"])]
+    assert prefix.is_relative_to(ROOT / ".venv") and not any(prefix.is_relative_to(w) for w in watched)
