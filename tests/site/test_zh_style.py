@@ -48,7 +48,7 @@ RULES = [
          re.compile(r"原书第(?!\s*\d\s*阶段)"),
          "本章改写自原书第 25、26 节。", "本章改写自原书步骤 25、26（原书第 3 阶段）。"),
     Rule("bare backward", "「`backward` 方法」 for the method, 「反向传播」 for the pass (decision 4)",
-         re.compile(r"(?<![\w.])backward(?!\w)", re.I),
+         re.compile(r"(?<![\w.-])backward(?![\w-])", re.I),      # not a hyphenated English name
          "执行它的 backward。", "执行它的 C 方法。"),
     Rule("被记录的", "「记录下来的…」 (decision 5)",
          re.compile(r"被记录的"),
@@ -267,6 +267,7 @@ def test_what_is_not_prose_is_left_out() -> None:
             "| English | 中文 |\n|---|---|\n| backward pass | 反向传播 |\n\n"
             "链接[回顾](recap.md#3-automatic-backward-steps-710)，公式 $x_{\\text{第 1 步}}$。\n")
     assert not style_problems("x.zh.md", page), style_problems("x.zh.md", page)
+    assert not style_problems("x.zh.md", "PyTorch 的文档称之为“double-backward trick”。\n")  # a quoted name
     # ... and the same words in prose are found, on their own lines
     found = style_problems("x.zh.md", page + "然后是 backward。\n")
     assert len(found) == 1 and found[0].startswith(f"line {page.count(chr(10)) + 1}: bare backward"), found
