@@ -12,7 +12,7 @@ from pathlib import Path
 from .declare import IMPLEMENTATIONS, NAMES
 from .driver import AB_INNER
 from .kinds import duration
-from .wording import words
+from .wording import english, words
 from .workloads import WORKLOADS
 
 HARNESS = ("bench.py:", "workloads.py:", "worker.py:")   # profile rows of the benchmark's own code
@@ -42,12 +42,12 @@ def count(v):
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-def top(profile, n=5):
+def top(profile, n=5, tr=english):
     rows = [t for t in profile["top"] if not t["function"].startswith(HARNESS)]
-    return ", ".join(f"`{t['function']}` {t['self_share']:.0%}" for t in rows[:n])
+    return tr(", ").join(f"`{t['function']}` {t['self_share']:.0%}" for t in rows[:n])
 
 
-def _profile_facts(workload, res):
+def _profile_facts(workload, res, tr):
     p, f = res.get("profile") or {}, {}
     if p.get("function_calls_per_unit"):
         per_unit, forward = p["function_calls_per_unit"], p["forward_calls_per_unit"]
@@ -56,7 +56,7 @@ def _profile_facts(workload, res):
                  seconds_per_call=res["results"]["tinypytorch"]["median_s"] / calls)
         f["per_call"] = duration(f["seconds_per_call"])
     if "gc_share" in p:
-        f.update(gc_share=f"{p['gc_share']:.0%}", top=top(p))
+        f.update(gc_share=f"{p['gc_share']:.0%}", top=top(p, tr=tr))
     if "intermediate_arrays_held" in p:
         f.update(held=str(p["intermediate_arrays_held"]), read=str(p["arrays_a_backward_reads"]),
                  array=f"{p['array_bytes'] / 2 ** 20:.1f} MiB")
@@ -75,7 +75,7 @@ def facts(report, changes=(), language="en"):
         f["verdict"] = f"{w.kind.shown(res['goal_value'], tr)}" if res["goal_value"] is not None else missing
         for impl in IMPLEMENTATIONS:
             f[impl] = Facts(missing, **w.kind.facts(w, res, impl, tr)) if impl in res["results"] else Facts(missing)
-        out[wid] = Facts(missing, **f, **_profile_facts(w, res))
+        out[wid] = Facts(missing, **f, **_profile_facts(w, res, tr))
     w1, w4 = out.get("W1"), out.get("W4")
     if w1 and w4 and "seconds_per_call" in vars(w1) and "calls" in vars(w4):
         # an upper bound on W4's bookkeeping: W1's whole cost per call, arithmetic on 0-d arrays included

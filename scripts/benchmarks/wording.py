@@ -26,12 +26,12 @@ ZH = {
     "{cpu}, {cpus} cores": "{cpu}，{cpus} 核",
     " (commit `{commit}`)": "（提交 `{commit}`）",
     "; ": "；",
-    ", ": "，",
+    ", ": "、",
     "| workload | goal | tinypytorch | verdict |": "| 工作负载 | 目标 | tinypytorch | 结论 |",
     "✅ met": "✅ 达成",
     "❌ not met": "❌ 未达成",
     "**Computes:** {title}{sizes}. **Goal:** {goal}.": "**计算：**{title}{sizes}。**目标：**{goal}。",
-    " ({sizes})": "（{sizes}）",
+    " ({sizes})": "，规模为 {sizes}",
     "| change |": "| 改动 |",
     "`{commit} {what}`": "`{commit}` {what}",
     "| | goal | before (`{commit_before}`, {date_before}) | after (`{commit_after}`, {date_after}) |":
@@ -87,7 +87,7 @@ ZH = {
     "≤ {limit}× the hand-written numpy forward + gradient": "≤ 手写 numpy 正向计算 + 梯度的 {limit}×",
     "forward + backward": "一次正向 + 反向传播",
     "chain of elementwise ops (x * 1.0001, sin, …) on one array, then backward: peak memory":
-        "在一个数组上做一长串逐元素运算（`x * 1.0001`、`sin`……），然后反向传播：峰值内存",
+        "在一个数组上做一长串逐元素运算（`x * 1.0001`、`sin`……），然后反向传播，测量峰值内存",
     "chain of elementwise ops: peak memory": "逐元素运算链：峰值内存",
     "peak live memory ≤ {keep}× the numpy chain that keeps what the gradient needs; "
     "under no_grad ≤ the plain numpy chain":
