@@ -73,6 +73,7 @@ for name, f in variants.items():
 # --8<-- [end:variants]
 
 # --8<-- [start:memory]
+import gc
 import tracemalloc
 
 N = 1000                                    # x holds N float64 numbers: 8 kB per array
@@ -82,6 +83,7 @@ F.tanh(x).backward(create_graph=True)
 print("order   variables   bytes held   bytes / (variables x 8N)")
 for n in range(1, 7):
     gx = x.grad
+    gc.collect()                            # count what is reachable, not garbage waiting for the collector
     held = tracemalloc.get_traced_memory()[0]
     variables = graph_stats(gx).n_variables
     print(f"{n:5d}   {variables:9d}   {held:10d}   {held / (variables * 8 * N):.2f}")
