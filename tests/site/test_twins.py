@@ -191,6 +191,40 @@ def test_a_change_in_the_english_edition_only_fails(tmp_path: Path) -> None:
     assert "item 4 differs" in problems and "print(1, 2)" in problems and "print(1)" in problems
 
 
+MATH_ENGLISH = r"""# Step 99 — A page
+
+$$
+\frac{dz}{dx} = \underbrace{3g^2 \cdot g'}_{\text{through } g} + \underbrace{y'}_{\text{through } y} .
+$$
+"""
+
+MATH_CHINESE = MATH_ENGLISH.replace("# Step 99 — A page", "# 步骤 99　一页").replace(
+    r"\text{through } g", r"\text{经由 } g").replace(r"\text{through } y", r"\text{经由 } y")
+
+MATH_BROKEN = {
+    "the math beside the words changed": ("3g^2", "2g^2", "2g^2"),
+    "the math after a \\text changed": (r"\text{经由 } y", r"\text{经由 } x", "text{<prose>} x"),
+    "a \\text dropped": (r"_{\text{经由 } y}", "_{y}", "_{y}"),
+    "a \\text added": ("y'}", r"y' \text{（导数）}}", "y' \\\\text{<prose>}}"),
+    "math moved into the words": (r"\text{经由 } g", r"\text{经由 g}", "g'}_{\\\\text{<prose>}} +"),
+}
+
+
+def test_display_math_may_differ_only_in_its_words(tmp_path: Path) -> None:
+    assert MATH_CHINESE != MATH_ENGLISH
+    write_pair(tmp_path, MATH_ENGLISH, MATH_CHINESE)
+    assert pair_problems(tmp_path, "steps/step99.md") == []
+
+
+@pytest.mark.parametrize("fault", list(MATH_BROKEN))
+def test_display_math_with_other_tex_or_other_words_count_fails(tmp_path: Path, fault: str) -> None:
+    old, new, expected = MATH_BROKEN[fault]
+    assert old in MATH_CHINESE
+    write_pair(tmp_path, MATH_ENGLISH, MATH_CHINESE.replace(old, new, 1))
+    problems = "\n".join(pair_problems(tmp_path, "steps/step99.md"))
+    assert "item 1 differs" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
 SAY_ENGLISH = '''# Benchmarks
 
 ```python exec="on" session="bench"

@@ -14,6 +14,10 @@ from the recorded results). Twins' exec blocks are compared with those strings m
 of strings must name the same facts, as often: both editions state the same numbers. Everything else
 in an exec block is code and must be byte-identical.
 
+Likewise, the words of display math are prose: the text of each ``\\text{...}`` (``_{\\text{through } g}``
+in English, ``_{\\text{经由 } g}`` in Chinese) is masked before twins' formulas are compared, so a
+formula may differ only in those words; the TeX around them, and the number of ``\\text{}``, must match.
+
 Imported by tests/site/test_twins.py (``from twins import ...``).
 """
 
@@ -40,6 +44,9 @@ API_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*):::[ \t]+\S")
 # The prose of an exec block: a triple-quoted string that is the whole argument of say(...).
 SAY_PROSE = re.compile(r"""(?P<open>\bsay\(\s*[rR]?(?P<quote>\"\"\"|\'\'\'))(?P<text>.*?)(?P=quote)(?=\s*\))""", re.S)
 PROSE_MASK = "<prose>"
+# The words inside display math: \text{...} (one level of nested braces allowed inside).
+MATH_TEXT = re.compile(r"\\text\{(?:[^{}]|\{[^{}]*\})*\}")
+MATH_TEXT_MASK = r"\text{<prose>}"
 # A fact page.fill puts into the prose: {W1.tinypytorch.ratio}; {{ and }} are literal braces.
 FACT = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][\w.]*)\}")
 
@@ -134,6 +141,11 @@ def mask_prose(code: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
     return SAY_PROSE.sub(masked, code), tuple(facts)
 
 
+def mask_math_words(tex: str) -> str:
+    """Display math with the words of each ``\\text{...}`` replaced by ``<prose>``: what twins share."""
+    return MATH_TEXT.sub(lambda m: MATH_TEXT_MASK, tex)
+
+
 def page_items(text: str) -> list[Item]:
     """The fixed items of a Markdown page, in order."""
     items: list[Item] = []
@@ -159,14 +171,14 @@ def page_items(text: str) -> list[Item]:
         if math is not None:
             math.append(source.strip())
             if source.rstrip().endswith(("$$", "\\]")):
-                items.append(Item("math", "\n".join(math), f"line {math_line}"))
+                items.append(Item("math", mask_math_words("\n".join(math)), f"line {math_line}"))
                 math = None
             continue
         opened = DISPLAY_MATH_OPEN.match(source)
         if opened:
             rest = source.strip()[len(opened.group(1)):]
             if rest.rstrip().endswith(("$$", "\\]")):  # one-line display math
-                items.append(Item("math", source.strip(), f"line {line}"))
+                items.append(Item("math", mask_math_words(source.strip()), f"line {line}"))
             else:
                 math, math_line = [source.strip()], line
             continue
