@@ -378,3 +378,21 @@ def test_serve_refuses_a_port_that_is_not_one(port):
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/run.py"), "serve", "--port", port],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--port" in proc.stderr, proc.stderr
+
+
+def test_a_chinese_api_page_names_the_chapters_in_chinese():
+    """hooks/edition_language.py: the step-key links of the docstrings read 「步骤 29」 on a Chinese page."""
+    edition_language = load("edition_language")
+    html = ('<p>From <a href="../../recap/">Part 1–2</a>. Changed in <a href="../../steps/step29/#grad">Step 29</a>'
+            ': Steps <a href="../../steps/step31/">31</a> and <a href="../../steps/step32/">32</a>, Steps '
+            '<a href="../../steps/step25/">25</a>–<a href="../../steps/step34/">34</a>. <code>Step 30</code>, '
+            '<a href="#__codelineno-0-29">29</a>, <a href="../../steps/step28/">the book\'s Step 28</a></p>')
+    assert edition_language.step_keys_in_language(html, "zh") == (
+        '<p>From <a href="../../recap/">第 1、2 阶段</a>. Changed in <a href="../../steps/step29/#grad">步骤 29</a>'
+        ': 步骤 <a href="../../steps/step31/">31</a> 和 <a href="../../steps/step32/">32</a>, 步骤 '
+        '<a href="../../steps/step25/">25</a>–<a href="../../steps/step34/">34</a>. <code>Step 30</code>, '
+        '<a href="#__codelineno-0-29">29</a>, <a href="../../steps/step28/">the book\'s Step 28</a></p>')
+    assert edition_language.step_keys_in_language(html, "en") == html
+    # a link whose number is not its chapter's is left alone (the check in test_site.py reports it)
+    odd = '<a href="../../steps/step29/">Step 28</a>'
+    assert edition_language.step_keys_in_language(odd, "zh") == odd
