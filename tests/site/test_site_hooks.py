@@ -396,3 +396,15 @@ def test_a_chinese_api_page_names_the_chapters_in_chinese():
     # a link whose number is not its chapter's is left alone (the check in test_site.py reports it)
     odd = '<a href="../../steps/step29/">Step 28</a>'
     assert edition_language.step_keys_in_language(odd, "zh") == odd
+
+
+def test_closing_punctuation_is_kept_with_the_formula_or_code_before_it():
+    """hooks/line_breaks.py (seen in Chromium at 390 px by test_browser_zh_line_starts.py)."""
+    line_breaks = load("line_breaks")
+    math = '<span class="arithmatex">\\(x^2\\)</span>'
+    html = (f"<p>设 {math} 与 {math}。再看 <code>x.grad</code>，以及 <code>y</code> 和 {math}）。</p>\n"
+            '<div class="arithmatex">\\[y\\]</div>。<pre><code>print(1)</code></pre>')
+    assert line_breaks.keep_closing_punctuation_on_the_line(html) == (
+        f'<p>设 {math} 与 <span class="tp-nobr">{math}。</span>再看 <span class="tp-nobr"><code>x.grad</code>，</span>'
+        f'以及 <code>y</code> 和 <span class="tp-nobr">{math}）。</span></p>\n'
+        '<div class="arithmatex">\\[y\\]</div>。<pre><code>print(1)</code></pre>')
