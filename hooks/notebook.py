@@ -31,7 +31,7 @@ from mkdocs.plugins import event_priority
 
 NOTEBOOK = ".ipynb"
 # What runs the notebook: a new version of any of these executes it again.
-RUNTIME = ("numpy", "matplotlib", "graphviz", "graphviz-pure", "ipykernel", "nbconvert")
+RUNTIME = ("numpy", "matplotlib", "graphviz", "graphviz-pure", "ipykernel", "nbconvert", "noto-cjk-sans-otc")
 KERNEL_CONFIG = '''\
 # Written by hooks/notebook.py for the kernels that execute the site's notebooks.
 # The build talks to its kernel over 127.0.0.1; the kernel's warning that this channel is not
