@@ -109,6 +109,8 @@ BLOG_URL = "https://github.com/BinaryOracle/TinyPytorch"
 #: step -> (the book's steps it retells, the blog's step or None)
 BRIDGE = {25: ([25, 26], 25), 26: ([28], 26), 27: ([29], 27), 28: ([27], None), 29: ([30, 31, 32], None),
           30: ([33], None), 31: ([34], None), 32: ([35], None), 33: ([36], None), 34: ([], None)}
+#: the blog's Part 3 post's step headings (「步骤25: 可视化计算图」 …), shown in the Chinese home page's table
+BLOG_HEADINGS = {25: "可视化计算图", 26: "寻找函数最优解", 27: "高阶导数"}
 BOX = re.compile(r'\A# [^\n]*\n\n!!! info "In the book and the blog"\n((?:    [^\n]*\n)+)\n')
 
 
@@ -139,7 +141,11 @@ def test_home_page_table_of_site_blog_and_book_steps(home):
     for site, blog, book in rows:
         links = re.findall(rf"\[(\d\d)\]\({pattern}\)", book)
         assert all(a == b for a, b in links), book
-        table[int(site)] = ([int(a) for a, _ in links], None if blog.strip() == "—" else int(blog))
+        number = re.match(r"\s*(\d\d)\b", blog)
+        assert number or blog.strip() == "—", blog
+        table[int(site)] = ([int(a) for a, _ in links], int(number.group(1)) if number else None)
+        if number and home.endswith(".zh.md"):     # the blog's own heading, for a reader coming from it
+            assert blog.strip() == f"{number.group(1)}\u3000{BLOG_HEADINGS[int(number.group(1))]}", blog
     assert table == BRIDGE
     for url in (BLOG_URL, "https://github.com/oreilly-japan/deep-learning-from-scratch-3"):
         assert f"]({url})" in text
