@@ -144,3 +144,14 @@ def test_graph_growth_is_printed(executed, language):
     assert [int(o) for o, _, _ in orders] == list(range(1, 7))
     sizes = [int(s) for _, s, _ in orders]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+
+
+def test_every_picture_has_an_alt_text_in_the_notebooks_language(executed, language):
+    """hooks/notebook.py gives a cell's pictures the ``alt`` of the cell's metadata."""
+    _, nb = executed
+    drawing = [c for c in nb.cells if c.cell_type == "code" and any(
+        k.startswith("image/") for o in c.outputs for k in o.get("data", {}))]
+    assert [c.get("id") for c in drawing] == ["graph", "grad-graph", "plot"]
+    for c in drawing:
+        alt = c.metadata.get("alt", "")
+        assert len(alt) > 30 and bool(re.search(r"[\u4e00-\u9fff]", alt)) == (language == "zh"), (c.get("id"), alt)

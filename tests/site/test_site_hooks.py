@@ -408,3 +408,12 @@ def test_closing_punctuation_is_kept_with_the_formula_or_code_before_it():
         f'<p>设 {math} 与 <span class="tp-nobr">{math}。</span>再看 <span class="tp-nobr"><code>x.grad</code>，</span>'
         f'以及 <code>y</code> 和 <span class="tp-nobr">{math}）。</span></p>\n'
         '<div class="arithmatex">\\[y\\]</div>。<pre><code>print(1)</code></pre>')
+
+
+def test_a_notebook_picture_gets_its_cell_alt_text(notebook):
+    cells = {"cells": [{"id": "graph", "metadata": {"alt": "y 的计算图：x 进入 \"Pow\""}}, {"id": "plain", "metadata": {}}]}
+    html = ('<div class="jp-Cell" id="cell-id=graph"><img alt="No description has been provided for this image" '
+            'src="a.svg"></div><div class="jp-Cell" id="cell-id=plain"><img alt="No description" src="b.svg"></div>')
+    assert notebook.cell_alt_texts(html, cells) == (
+        '<div class="jp-Cell" id="cell-id=graph"><img alt="y 的计算图：x 进入 &quot;Pow&quot;" src="a.svg"></div>'
+        '<div class="jp-Cell" id="cell-id=plain"><img alt="No description" src="b.svg"></div>')
