@@ -170,9 +170,9 @@ def step_link_problems(page: Path, html: str, edition: Path) -> tuple[int, list[
             problems.append(f"{text} -> {href} (not {expected.relative_to(edition.resolve().parent)}/)")
         if not (number or text.startswith(step_word) or text == recap_words):
             problems.append(f"{text} -> {href}: not in the page's language ({step_word.strip()} …, {recap_words})")
-    for m in re.finditer(r"(\S+ )<a [^>]*steps/step\d\d/[^>]*>\d\d</a>(?: and | 和 | to | 到 |–)<a ", html):
-        if m[1] != range_word:
-            problems.append(f"{m[1]}before a range of chapters (not {range_word.strip()})")
+    for m in re.finditer(r"([A-Za-z]+|步骤) <a [^>]*steps/step\d\d/[^>]*>\d\d</a>(?: and | 和 | to | 到 |–)<a ", html):
+        if f"{m[1]} " != range_word:
+            problems.append(f"{m[1]} before a range of chapters (not {range_word.strip()})")
     text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<a .*?</a>|<[^>]+>", "", html, flags=re.S)
     problems += [f"{m[0]} is not a link" for m in BARE_KEY.finditer(text)]
     return links, problems
