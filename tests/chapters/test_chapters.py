@@ -40,6 +40,8 @@ FIGURES = ROOT / "docs" / "figures"
 
 #: Pages besides docs/steps/stepNN.md that show a step's listings and figures.
 EXTRA_PAGES = {25: [RECAP], 34: [ROOT / "docs" / "api" / "index.md", ROOT / "docs" / "benchmarks.md"]}
+#: A listing may also be shown on the PyTorch page alone, beside its PyTorch twin.
+PYTORCH_PAGE = ROOT / "docs" / "pytorch.md"
 
 STEPS = [pytest.param(n, marks=getattr(pytest.mark, f"step{n}"), id=f"step{n}") for n in CHAPTERS]
 
@@ -69,7 +71,7 @@ def test_every_python_block_on_the_page_is_executed(step):
 @pytest.mark.parametrize("step", STEPS)
 def test_every_listing_is_shown(step):
     shown = set()
-    for text in pages(step).values():
+    for text in [*pages(step).values(), PYTORCH_PAGE.read_text(encoding="utf-8")]:
         shown |= set(re.findall(rf'--8<-- "docs/listings/(step{step}_[a-z0-9_]+\.py)', text))
     assert shown == {p.name for p in LISTINGS.glob(f"step{step}_*.py")}
 

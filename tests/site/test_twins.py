@@ -228,32 +228,41 @@ def test_display_math_with_other_tex_or_other_words_count_fails(tmp_path: Path, 
 SAY_ENGLISH = '''# Benchmarks
 
 ```python exec="on" session="bench"
+language = "en"
 facts = {"W1.ratio": "3×", "W1.steps": "1,000"}
 say("""
 Each of {W1.steps} steps takes {W1.ratio} numpy's time.
 """)
-print(page.comparison(report))
+print(page.comparison(report, language))
+print(page.evidence(report, "W1", prose("""
+    The {W1.steps} steps.
+"""), language))
 ```
 '''
 
 SAY_CHINESE = '''# 基准测试
 
 ```python exec="on" session="bench"
+language = "zh"
 facts = {"W1.ratio": "3×", "W1.steps": "1,000"}
 say("""
 {W1.steps} 步中的每一步，耗时都是 numpy 的 {W1.ratio}。
 """)
-print(page.comparison(report))
+print(page.comparison(report, language))
+print(page.evidence(report, "W1", prose("""
+    这 {W1.steps} 步。
+"""), language))
 ```
 '''
 
 SAY_BROKEN = {
-    "a line of code outside say() changed": ("page.comparison(report)", "page.comparison(baseline)",
-                                            "page.comparison(baseline)"),
+    "a line of code outside say() changed": ("page.comparison(report, language)",
+                                            "page.comparison(baseline, language)", "page.comparison(baseline"),
     "a fact swapped for another": ("{W1.ratio}。", "{W1.steps}。", "names {W1.steps, W1.steps}"),
     "a fact missing": ("{W1.steps} 步中的", "这些步中的", "names {W1.ratio}"),
     "a fact added": ("numpy 的 {W1.ratio}", "numpy 的 {W1.ratio}（{W1.ratio}）", "names {W1.ratio, W1.ratio, W1.steps}"),
     "the string left say()": ('say("""\n{W1.steps}', 'print("""\n{W1.steps}', 'print(\"\"\"\\n{W1.steps}'),
+    "a fact missing in prose()": ("这 {W1.steps} 步", "这些步", "names {no facts}"),
 }
 
 
@@ -269,6 +278,16 @@ def test_an_exec_block_with_other_code_or_other_facts_fails(tmp_path: Path, faul
     write_pair(tmp_path, SAY_ENGLISH, SAY_CHINESE.replace(old, new, 1), name="benchmarks")
     problems = "\n".join(pair_problems(tmp_path, "benchmarks.md"))
     assert "item 1 differs" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
+@pytest.mark.parametrize("english, chinese, expected", [
+    ('language = "en"', 'language = "en"', "the Chinese page: exec block at line 3 names language 'en', not 'zh'"),
+    ('language = "zh"', 'language = "zh"', "the English page: exec block at line 3 names language 'zh', not 'en'"),
+])
+def test_each_twin_names_its_own_language(tmp_path: Path, english: str, chinese: str, expected: str) -> None:
+    write_pair(tmp_path, SAY_ENGLISH.replace('language = "en"', english),
+               SAY_CHINESE.replace('language = "zh"', chinese), name="benchmarks")
+    assert pair_problems(tmp_path, "benchmarks.md") == [expected]
 
 
 def test_missing_twin_and_unlisted_twin_fail(tmp_path: Path) -> None:

@@ -12,11 +12,13 @@ with the English one at the same place by its f-string fields only (``f"order {n
 ``f"{n} 阶：..."`` both have ``{n}``). The Chinese notebook may also have the cells named in
 ``CHINESE_ONLY_CELLS`` (the font its plot's Chinese labels need), which the English one has no use for.
 
-One part of an exec block is prose: the text of a triple-quoted string given to ``say(...)``
-(docs/benchmarks.md prints its paragraphs that way, filling ``{W1.tinypytorch.ratio}``-style facts
-from the recorded results). Twins' exec blocks are compared with those strings masked, and each pair
-of strings must name the same facts, as often: both editions state the same numbers. Everything else
-in an exec block is code and must be byte-identical.
+One part of an exec block is prose: the text of a triple-quoted string given to ``say(...)`` or
+``prose(...)`` (docs/benchmarks.md prints its paragraphs that way, filling ``{W1.tinypytorch.ratio}``-style
+facts from the recorded results). Twins' exec blocks are compared with those strings masked, and each pair
+of strings must name the same facts, as often: both editions state the same numbers. One line names the
+edition's language, ``language = "en"`` on the English page and ``language = "zh"`` on its twin (the words
+the page's code prints around the numbers follow it); it is compared masked, and each page must name its
+own language. Everything else in an exec block is code and must be byte-identical.
 
 Likewise, the words of display math are prose: the text of each ``\\text{...}`` (``_{\\text{through } g}``
 in English, ``_{\\text{经由 } g}`` in Chinese) is masked before twins' formulas are compared, so a
@@ -47,8 +49,8 @@ SNIPPET = "--8<--"
 DISPLAY_MATH_OPEN = re.compile(r"^[ \t]*(\$\$|\\\[)")
 # A mkdocstrings directive (``::: tinypytorch.core``) and its indented options below it.
 API_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*):::[ \t]+\S")
-# The prose of an exec block: a triple-quoted string that is the whole argument of say(...).
-SAY_PROSE = re.compile(r"""(?P<open>\bsay\(\s*[rR]?(?P<quote>\"\"\"|\'\'\'))(?P<text>.*?)(?P=quote)(?=\s*\))""", re.S)
+# The prose of an exec block: a triple-quoted string that is the whole argument of say(...) or prose(...).
+SAY_PROSE = re.compile(r"""(?P<open>\b(?:say|prose)\(\s*[rR]?(?P<quote>\"\"\"|\'\'\'))(?P<text>.*?)(?P=quote)(?=\s*\))""", re.S)
 PROSE_MASK = "<prose>"
 # The words inside display math: \text{...} (one level of nested braces allowed inside).
 MATH_TEXT = re.compile(r"\\text\{(?:[^{}]|\{[^{}]*\})*\}")
@@ -59,6 +61,9 @@ CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 FSTRING_FIELD = re.compile(r"(?<!\{)\{(?!\{)[^{}]*\}")
 # Code cells only the Chinese notebook has: their id, and why.
 CHINESE_ONLY_CELLS = {"chinese-font": "loads the font that draws the plot's Chinese labels"}
+# The line of an exec block that names the edition's language.
+LANGUAGE = re.compile(r'^(?P<open>language = ")(?P<code>[a-z]{2})"$', re.M)
+LANGUAGE_MASK = "<language>"
 # A fact page.fill puts into the prose: {W1.tinypytorch.ratio}; {{ and }} are literal braces.
 FACT = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][\w.]*)\}")
 
@@ -73,6 +78,7 @@ class Item:
     where: str     # "line 12" or "cell 3" (for the message, not compared)
     # exec blocks: the facts each say() string names, sorted (the strings themselves are masked)
     facts: tuple[tuple[str, ...], ...] = ()
+    languages: tuple[str, ...] = ()   # exec blocks: the languages its `language = "…"` lines name (masked)
 
     def key(self) -> tuple:
         return self.kind, self.value, self.facts
@@ -158,6 +164,12 @@ def mask_math_words(tex: str) -> str:
     return MATH_TEXT.sub(lambda m: MATH_TEXT_MASK, tex)
 
 
+def mask_language(code: str) -> tuple[str, tuple[str, ...]]:
+    """An exec block's code with the language of each ``language = "…"`` line masked, and those languages."""
+    named = tuple(m.group("code") for m in LANGUAGE.finditer(code))
+    return LANGUAGE.sub(lambda m: m.group("open") + LANGUAGE_MASK + '"', code), named
+
+
 def page_items(text: str) -> list[Item]:
     """The fixed items of a Markdown page, in order."""
     items: list[Item] = []
@@ -175,7 +187,8 @@ def page_items(text: str) -> list[Item]:
             _, line, info, body = part
             if re.search(r"\bexec=[\"']?(?:on|1|true|yes)\b", info):
                 code, facts = mask_prose(body)
-                items.append(Item("exec block", f"{normalise_info(info)}\n{code}", f"line {line}", facts))
+                code, languages = mask_language(code)
+                items.append(Item("exec block", f"{normalise_info(info)}\n{code}", f"line {line}", facts, languages))
             else:
                 items.append(Item("code block", f"{normalise_info(info)}\n{body}", f"line {line}"))
             continue
@@ -256,13 +269,21 @@ def first_difference(english: list, chinese: list, show=lambda x: repr(x), key=l
     return None
 
 
+def language_problems(items: list[Item], edition: str, language: str) -> list[str]:
+    """An exec block of the ``edition`` page that names a language other than its own."""
+    return [f"{edition} page: exec block at {item.where} names language {named!r}, not {language!r}"
+            for item in items for named in item.languages if named != language]
+
+
 def compare_pages(english_text: str, chinese_text: str) -> list[str]:
     """Every way the Chinese page fails to be a twin of the English one (empty: they are twins)."""
     problems = []
-    diff = first_difference(page_items(english_text), page_items(chinese_text),
-                            show=Item.show, key=Item.key)
+    english_items, chinese_items = page_items(english_text), page_items(chinese_text)
+    diff = first_difference(english_items, chinese_items, show=Item.show, key=Item.key)
     if diff:
         problems.append(f"code blocks, snippets, math and figures: {diff}")
+    problems += language_problems(english_items, "the English", "en")
+    problems += language_problems(chinese_items, "the Chinese", LOCALE)
     en_ids = [(h.id, h.level) for h in section_headings(english_text)]
     zh_ids = [(h.id, h.level) for h in section_headings(chinese_text)]
     diff = first_difference(en_ids, zh_ids, show=lambda x: f"{'#' * x[1]} {{#{x[0]}}}")
