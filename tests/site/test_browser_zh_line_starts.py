@@ -130,8 +130,9 @@ def test_the_line_start_check_fires(browser, tmp_path: Path) -> None:
         for width in range(60, 300, 3):
             page = BAD_PAGE.replace("{math_width}", str(widths.get("formula", width))).replace(
                 "{code_width}", str(widths.get("code", width)))
-            (tmp_path / "bad.html").write_text(page, encoding="utf-8")
-            bad = line_starts(browser, f"{base}/bad.html")
+            name = f"bad-{width}.html"   # a new address each time: the browser may cache a page it has seen
+            (tmp_path / name).write_text(page, encoding="utf-8")
+            bad = line_starts(browser, f"{base}/{name}")
             for start in bad["starts"]:
                 if "|。" in start and width >= 150:    # wider than the formula: the fault is the break
                     widths.setdefault("formula", width)
@@ -140,7 +141,7 @@ def test_the_line_start_check_fires(browser, tmp_path: Path) -> None:
             if len(widths) == 2 and len(bad["starts"]) == 3:
                 break
         assert len(widths) == 2, f"no width makes the fault appear in both paragraphs: {widths}"
-        bad = line_starts(browser, f"{base}/bad.html")
+        bad = line_starts(browser, f"{base}/{name}")
         (tmp_path / "fixed.html").write_text(line_breaks.keep_closing_punctuation_on_the_line(page), encoding="utf-8")
         fixed = line_starts(browser, f"{base}/fixed.html")
     assert [s.split(":")[0] for s in bad["starts"]] == ["after a formula", "after code", "after a formula"], bad
