@@ -80,10 +80,10 @@ N = 1000                                    # x holds N float64 numbers: 8 kB pe
 tracemalloc.start()
 x = Variable(np.ones(N))
 F.tanh(x).backward(create_graph=True)
-rows = []                                   # printed after the loop: printing allocates too
+rows = []                           # printed after the loop: printing allocates too
 for n in range(1, 7):
     gx = x.grad
-    gc.collect()                            # count what is reachable, not garbage waiting for the collector
+    gc.collect()                    # count what is reachable, not garbage
     held = tracemalloc.get_traced_memory()[0]
     rows.append((n, graph_stats(gx).n_variables, held))
     x.cleargrad()

@@ -1,4 +1,5 @@
-"""Step 33: the Hessian-vector product of section 9, reverse over reverse and by the double-VJP trick."""
+"""Step 33: the Hessian-vector product of section 9,
+reverse over reverse and by the double-VJP trick."""
 import numpy as np
 
 import tinypytorch.functions as F
@@ -8,7 +9,8 @@ n = 100_000
 x = Variable(np.linspace(-2.0, 2.0, n))
 v = np.cos(np.arange(n))
 t = np.tanh(x.data)
-closed_form = (2 * (1 - t * t) - 2 * x.data * t * (1 - t * t)) * v   # H is diagonal: g''(x_i) v_i
+# H is diagonal: g''(x_i) v_i
+closed_form = (2 * (1 - t * t) - 2 * x.data * t * (1 - t * t)) * v
 
 
 def show(name, hv):
@@ -22,6 +24,7 @@ hv, = grad(gx, x, grad_outputs=v)                  # pass 2: the gradient of <gx
 show("reverse over reverse", hv.data)
 
 w = Variable(np.zeros(n))
-wH, = grad(gx, x, grad_outputs=w, create_graph=True)   # pass 2, recorded: w^T H, a graph in w
-hv, = grad(wH, w, grad_outputs=v)                       # pass 3: its gradient in w is H v
+# pass 2, recorded: w^T H, a graph in w
+wH, = grad(gx, x, grad_outputs=w, create_graph=True)
+hv, = grad(wH, w, grad_outputs=v)      # pass 3: its gradient in w is H v
 show("double VJP", hv.data)

@@ -179,3 +179,37 @@ def test_home_page_says_which_outputs_are_recorded(home):
     assert "(benchmarks.md)" in text and "(pytorch.md)" in text
     assert "every output shown was produced by running the code" not in text
 
+
+
+# --- Code blocks fit their column -----------------------------------------------------------------------
+
+#: a code block on a desktop page shows about 100 characters (853 px); a longer line scrolls the block
+CODE_COLUMNS = 96
+HIDDEN_CODE = re.compile(r"""\bexec=["']?on\b""")   # an executed block shows its code only with source=...
+
+
+def code_lines_too_long(markdown: str, where: str) -> list[str]:
+    """The lines of code a page shows (its fenced blocks, with the listings they include expanded)
+    that are wider than CODE_COLUMNS, counted from the fence's indentation."""
+    from scripts.notebooks import expand_snippets
+
+    too_long, fence = [], None    # the open fence's indentation (-1: code not shown), None outside
+    for line in expand_snippets(markdown.splitlines(), where):
+        indent = len(line) - len(line.lstrip(" "))
+        if line.lstrip().startswith("```"):
+            shown = not (HIDDEN_CODE.search(line) and "source=" not in line)
+            fence = (indent if shown else -1) if fence is None else None
+        elif fence is not None and fence >= 0 and len(line.rstrip()) - fence > CODE_COLUMNS:
+            too_long.append(f"{where}: {len(line.rstrip()) - fence} columns: {line.strip()[:60]}")
+    return too_long
+
+
+@pytest.mark.parametrize("page", sorted(str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md")
+                                        if not p.name.endswith(".zh.md")))
+def test_code_blocks_fit_their_column(page):
+    assert code_lines_too_long((ROOT / "docs" / page).read_text(encoding="utf-8"), page) == []
+
+
+def test_the_column_check_fires():
+    page = '```python\n--8<-- "docs/listings/step29_create_graph.py"\n```\n```python\n' + "x = 1  #" + "-" * 90 + "\n```\n"
+    assert len(code_lines_too_long(page, "test")) == 1

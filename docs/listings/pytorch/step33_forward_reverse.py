@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step33_forward_reverse.py: VJPs and JVPs, by hand and ready-made."""
+"""PyTorch twin of docs/listings/step33_forward_reverse.py:
+VJPs and JVPs, by hand and ready-made."""
 import torch
 import torch.autograd.forward_ad as fwAD
 
@@ -9,7 +10,8 @@ def f(a, b, c):
 
 
 def tensors(values, requires_grad=False):
-    return tuple(torch.tensor(x, dtype=torch.float64, requires_grad=requires_grad) for x in values)
+    return tuple(torch.tensor(x, dtype=torch.float64, requires_grad=requires_grad)
+                 for x in values)
 
 
 point, u, v = (1.0, 2.0, 3.0), (1.0, 10.0), (1.0, 1.0, 1.0)
@@ -25,7 +27,8 @@ print("u^T J =", [g.item() for g in vjp(tensors(u))])
 # A JVP by the double-VJP trick: by hand, then torch.autograd.functional.jvp
 w = tensors((0.0, 0.0), requires_grad=True)            # placeholders for u
 wJ = torch.autograd.grad(y, (a, b, c), grad_outputs=w, create_graph=True)
-print("J v   =", [g.item() for g in torch.autograd.grad(wJ, w, grad_outputs=tensors(v))])
+Jv = torch.autograd.grad(wJ, w, grad_outputs=tensors(v))
+print("J v   =", [g.item() for g in Jv])
 _, Jv = torch.autograd.functional.jvp(f, tensors(point), tensors(v))
 print("J v   =", [g.item() for g in Jv])
 

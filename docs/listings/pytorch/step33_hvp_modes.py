@@ -8,10 +8,11 @@ def g(x):
 
 
 n = 100_000
-x = torch.from_numpy(np.linspace(-2.0, 2.0, n))    # the points and direction of the chapter
+x = torch.from_numpy(np.linspace(-2.0, 2.0, n))  # the chapter's points and direction
 v = torch.from_numpy(np.cos(np.arange(n)))
 t = torch.tanh(x)
-closed_form = (2 * (1 - t * t) - 2 * x * t * (1 - t * t)) * v   # H is diagonal: g''(x_i) v_i
+# H is diagonal: g''(x_i) v_i
+closed_form = (2 * (1 - t * t) - 2 * x * t * (1 - t * t)) * v
 
 
 def show(name, hv):
