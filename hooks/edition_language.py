@@ -13,6 +13,9 @@ this hook, because they take their language from settings the i18n plugin does n
   Chinese file of each figure that has one.
 - mkdocs-jupyter's copy button and the alt text nbconvert gives a cell's picture are English on every
   notebook page.
+- hooks/step_links.py links the step keys of the (English) docstrings: "Step 29", "Steps 31 and 32",
+  "Part 1–2". On a Chinese API page the link text names the chapter as the Chinese edition does: 「步骤 29」,
+  「步骤 31 和 32」, 「第 1、2 阶段」 (the recap's words); the links themselves already lead to the Chinese pages.
 - The theme writes its 404 page at the site's root in every build, so the Chinese one replaced the English
   one: each edition keeps its own (see the end of this file).
 
@@ -93,11 +96,41 @@ def figures_in_language(html: str, language: str, figures_dir: Path) -> str:
     return FIGURE_FILE.sub(variant, html)
 
 
+# --- Step keys on the API pages --------------------------------------------------------------------------
+
+def _link_to(target: str) -> str:
+    """An opening ``<a>`` tag whose href contains ``target`` (a regular expression)."""
+    return r'<a\b[^>]*\bhref="[^"]*' + target + r'[^"]*"[^>]*>'
+
+
+CHAPTER_LINK = _link_to(r"steps/step\d\d/")
+STEP_KEY = re.compile("(?P<open>" + _link_to(r"steps/step(?P<n>\d\d)/") + ")Step (?P=n)</a>")
+STEP_RANGE = re.compile(r"\bSteps (?P<first>" + CHAPTER_LINK + r"\d\d</a>)(?P<joint> and | to |–)(?P<last>"
+                        + CHAPTER_LINK + r"\d\d</a>)")
+RECAP_KEY = re.compile("(?P<open>" + _link_to("recap/") + ")Part 1–2</a>")
+STEP_KEY_WORDS = {
+    "zh": {"Step": "步骤", "Part 1–2": "第 1、2 阶段", " and ": " 和 ", " to ": " 到 ", "–": "–"},
+}
+
+
+def step_keys_in_language(html: str, language: str) -> str:
+    """``html`` (an API page) with the text of each step-key link in ``language``."""
+    words = STEP_KEY_WORDS.get(language)
+    if words is None:
+        return html
+    html = STEP_KEY.sub(lambda m: f"{m['open']}{words['Step']} {m['n']}</a>", html)
+    html = STEP_RANGE.sub(lambda m: f"{words['Step']} {m['first']}{words[m['joint']]}{m['last']}", html)
+    return RECAP_KEY.sub(lambda m: f"{m['open']}{words['Part 1–2']}</a>", html)
+
+
 @event_priority(-60)
 def on_page_content(html, page, config, files):
     if is_default_build(config):
         return html
-    return figures_in_language(html, build_language(config), Path(config.docs_dir) / "figures")
+    language = build_language(config)
+    if page.file.src_uri.startswith("api/"):
+        html = step_keys_in_language(html, language)
+    return figures_in_language(html, language, Path(config.docs_dir) / "figures")
 
 
 # --- Notebook pages ---------------------------------------------------------------------------------------

@@ -14,10 +14,14 @@
   plugin pair ``playground.ipynb`` with ``playground.zh.ipynb`` like any twin; a notebook
   mkdocs-jupyter does not render is an error.
 - The page gets a link to download the ``.ipynb`` (mkdocs-jupyter copies it next to the page).
+- A picture a code cell draws gets the alt text written in that cell's metadata (``"alt"``), in the notebook's
+  own language; nbconvert gives every such picture the same English placeholder.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import os
 import re
 import shutil
@@ -31,7 +35,7 @@ from mkdocs.plugins import event_priority
 
 NOTEBOOK = ".ipynb"
 # What runs the notebook: a new version of any of these executes it again.
-RUNTIME = ("numpy", "matplotlib", "graphviz", "graphviz-pure", "ipykernel", "nbconvert")
+RUNTIME = ("numpy", "matplotlib", "graphviz", "graphviz-pure", "ipykernel", "nbconvert", "noto-cjk-sans-otc")
 KERNEL_CONFIG = '''\
 # Written by hooks/notebook.py for the kernels that execute the site's notebooks.
 # The build talks to its kernel over 127.0.0.1; the kernel's warning that this channel is not
@@ -100,6 +104,25 @@ def notebook_download_link(html: str, page) -> str:
     return html[:head.end()] + link + html[head.end():] if head else link + html
 
 
+CELL_START = re.compile(r'<div\b[^>]*\bid="cell-id=(?P<id>[^"]+)"')
+IMAGE_ALT = re.compile(r'(<img\b[^>]*?\balt=")[^"]*(")')
+
+
+def cell_alt_texts(html: str, notebook: dict) -> str:
+    """``html`` (a rendered notebook) with each picture of a code cell described by that cell's ``alt``."""
+    alts = {cell.get("id"): cell.get("metadata", {}).get("alt") for cell in notebook.get("cells", [])}
+    starts = list(CELL_START.finditer(html))
+    out, last = [], 0
+    for here, after in zip(starts, [*starts[1:], None]):
+        end = after.start() if after else len(html)
+        alt = alts.get(here["id"])
+        if alt:
+            out += [html[last:here.start()],
+                    IMAGE_ALT.sub(lambda m: m[1] + html_lib.escape(alt, quote=True) + m[2], html[here.start():end])]
+            last = end
+    return "".join(out) + html[last:]
+
+
 def on_config(config):
     if NOTEBOOK not in mkdocs.utils.markdown_extensions:
         mkdocs.utils.markdown_extensions = (*mkdocs.utils.markdown_extensions, NOTEBOOK)
@@ -119,7 +142,10 @@ def on_files(files, config):
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    return notebook_download_link(html, page) if page.file.src_uri.endswith(NOTEBOOK) else html
+    if not page.file.src_uri.endswith(NOTEBOOK):
+        return html
+    notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    return notebook_download_link(cell_alt_texts(html, notebook), page)
 
 
 @event_priority(-100)

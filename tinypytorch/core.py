@@ -270,9 +270,10 @@ def _wrapped(obj, inputs) -> Constant:
     A Python number takes the type numpy gives it beside the call's first Variable, as numpy's "weak"
     scalars do (`x * 2.0` stays float32 for a float32 `x`).
     """
-    beside = next((x._data for x in inputs if isinstance(x, Variable) and x._data is not None), None)
-    if type(obj) in _PYTHON_NUMBERS and beside is not None:
-        return Constant(np.asarray(obj, dtype=np.result_type(beside, obj)))
+    if type(obj) in _PYTHON_NUMBERS:
+        for x in inputs:
+            if isinstance(x, Variable) and x._data is not None:
+                return Constant(np.asarray(obj, dtype=np.result_type(x._data, obj)))
     return as_variable(obj)
 
 

@@ -80,16 +80,18 @@ N = 1000                                    # x holds N float64 numbers: 8 kB pe
 tracemalloc.start()
 x = Variable(np.ones(N))
 F.tanh(x).backward(create_graph=True)
-print("order   variables   bytes held   bytes / (variables x 8N)")
+rows = []                           # printed after the loop: printing allocates too
 for n in range(1, 7):
     gx = x.grad
-    gc.collect()                            # count what is reachable, not garbage waiting for the collector
+    gc.collect()                    # count what is reachable, not garbage
     held = tracemalloc.get_traced_memory()[0]
-    variables = graph_stats(gx).n_variables
-    print(f"{n:5d}   {variables:9d}   {held:10d}   {held / (variables * 8 * N):.2f}")
+    rows.append((n, graph_stats(gx).n_variables, held))
     x.cleargrad()
     gx.backward(create_graph=True)
 tracemalloc.stop()
+print("order   variables   bytes held   bytes / (variables x 8N)")
+for n, variables, held in rows:
+    print(f"{n:5d}   {variables:9d}   {held:10d}   {held / (variables * 8 * N):.2f}")
 # --8<-- [end:memory]
 
 # --8<-- [start:taylor]

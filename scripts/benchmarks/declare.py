@@ -24,16 +24,17 @@ class Goal:
     limit: float | dict[str, float]
     against: str = "numpy"
 
-    def _fill(self, template: str) -> str:
+    def fill(self, template: str) -> str:
+        """`template` (this goal's `text` or `short`, or a translation of it) filled with the limit."""
         return template.format_map(self.limit if isinstance(self.limit, dict) else {"limit": self.limit})
 
     @property
     def description(self) -> str:
-        return self._fill(self.text)
+        return self.fill(self.text)
 
     @property
     def summary(self) -> str:
-        return self._fill(self.short)
+        return self.fill(self.short)
 
     def met(self, value: Any) -> bool | None:
         if value is None:

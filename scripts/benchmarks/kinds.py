@@ -14,6 +14,7 @@ import time
 
 from .declare import NAMES, check_signature
 from .processes import ROOT, agree, median, rounds
+from .wording import english
 
 
 def mib(b):
@@ -40,8 +41,9 @@ class Kind:
     """What every kind provides. In the worker: `record(fn, target, params)`, one run's measurement. In the
     driver: `collect(...)`, the `results` of every implementation from fresh processes, and `goal_value`.
     On the page: `shown` (the goal value as text), `goal_measure`, `details` (the contributors' table rows),
-    `label` and `cell` (the learner's table), `facts` (the numbers the prose names). Timed kinds also give
-    `ab_seconds`, the time an A/B comparison takes from a run."""
+    `label` and `cell` (the learner's table), `facts` (the numbers the prose names); each takes `tr`, the
+    page's words in its language (see `wording`). Timed kinds also give `ab_seconds`, the time an A/B
+    comparison takes from a run."""
 
     extra_sizes = None   # what the worker adds to the declared sizes
     cell_facts = ()      # the facts of the learner's table: the measure, and beside it for a framework
@@ -49,12 +51,12 @@ class Kind:
     def check(self, workload, impl, fn):
         check_signature(workload, impl, fn, self.extra_sizes)
 
-    def shown(self, value):
+    def shown(self, value, tr=english):
         """The goal value as text."""
         return ratio(value)
 
-    def cell(self, workload, res, impl):
-        f, (measure, beside) = self.facts(workload, res, impl), self.cell_facts
+    def cell(self, workload, res, impl, tr=english):
+        f, (measure, beside) = self.facts(workload, res, impl, tr), self.cell_facts
         return [f[measure]] + ([f[beside]] if impl != "numpy" and beside in f else [])
 
 
@@ -96,22 +98,22 @@ class Timed(Kind):
             return None
         return results["tinypytorch"]["median_s"] / results[against]["median_s"]
 
-    def goal_measure(self, res):
+    def goal_measure(self, res, tr=english):
         r = res["results"]["tinypytorch"]
         return f"{ratio(r['ratio_to_numpy'])} ({duration(r['median_s'])})"
 
-    def details(self, res):
-        rows = ["| implementation | median (× numpy) | fastest run (× numpy's fastest) | runs | same result "
-                "as numpy |", "|---|---|---|---|---|"]
-        rows += [f"| {NAMES[i]} | {duration(v['median_s'])} ({ratio(v['ratio_to_numpy'])}) | "
+    def details(self, res, tr=english):
+        rows = [tr("| implementation | median (× numpy) | fastest run (× numpy's fastest) | runs | same result "
+                   "as numpy |"), "|---|---|---|---|---|"]
+        rows += [f"| {tr(NAMES[i])} | {duration(v['median_s'])} ({ratio(v['ratio_to_numpy'])}) | "
                  f"{duration(v.get('min_s'))} ({ratio(v.get('ratio_of_minima'))}) | {len(v['runs_s'])} | "
-                 f"{'yes' if v['agrees_with_numpy'] else '**no**'} |" for i, v in res["results"].items()]
+                 f"{tr('yes') if v['agrees_with_numpy'] else tr('**no**')} |" for i, v in res["results"].items()]
         return rows
 
-    def label(self, workload, res):
-        return f"time per {workload.unit}"
+    def label(self, workload, res, tr=english):
+        return tr("time per {unit}").format(unit=tr(workload.unit))
 
-    def facts(self, workload, res, impl):
+    def facts(self, workload, res, impl, tr=english):
         v, n = res["results"][impl], workload.units(res["params"])
         return {"time": duration(v["median_s"]), "per_unit": duration(v["median_s"] / n),
                 "ratio": ratio(v["ratio_to_numpy"]), "page_faults": f"{v['page_faults_median'] or 0:,.0f}"}
@@ -156,24 +158,25 @@ class ByOrder(Kind):
         top = self.top(params)
         return results["tinypytorch"]["median_s_by_order"][top] / results[against]["median_s_by_order"][top]
 
-    def goal_measure(self, res):
+    def goal_measure(self, res, tr=english):
         return duration(res["results"]["tinypytorch"]["median_s_by_order"][self.top(res["params"])]) + (
-            f" ({ratio(res['goal_value'])} DeZero)" if res["goal_value"] is not None else "")
+            tr(" ({ratio} DeZero)").format(ratio=ratio(res["goal_value"])) if res["goal_value"] is not None else "")
 
-    def details(self, res):
+    def details(self, res, tr=english):
         r = res["results"]
-        rows = ["| n | " + " | ".join(NAMES[i] for i in r) + " |", "|---|" + "---|" * len(r)]
+        rows = ["| n | " + " | ".join(tr(NAMES[i]) for i in r) + " |", "|---|" + "---|" * len(r)]
         for n in next(iter(r.values()))["median_s_by_order"]:
             rows.append(f"| {n} | " + " | ".join(duration(v["median_s_by_order"][n]) + (
-                f" ({v['function_nodes'][n]:,} nodes)" if v.get("function_nodes") else "") for v in r.values()) + " |")
+                tr(" ({nodes} nodes)").format(nodes=f"{v['function_nodes'][n]:,}") if v.get("function_nodes") else "")
+                for v in r.values()) + " |")
         return rows
 
-    def label(self, workload, res):
+    def label(self, workload, res, tr=english):
         n = int(self.top(res["params"]))
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"time for the {n}{suffix} derivative"
+        return tr("time for the {n}{suffix} derivative").format(n=n, suffix=suffix)
 
-    def facts(self, workload, res, impl):
+    def facts(self, workload, res, impl, tr=english):
         v, top = res["results"][impl], self.top(res["params"])
         first, nodes = min(v["median_s_by_order"], key=int), v.get("function_nodes") or {}
         f = {"time": duration(v["median_s_by_order"][top]), "time_first": duration(v["median_s_by_order"][first]),
@@ -181,7 +184,7 @@ class ByOrder(Kind):
         if nodes:   # the factor by which the graph grows per order, on average
             growth = (nodes[top] / nodes[first]) ** (1 / (int(top) - int(first)))
             f.update(nodes=f"{nodes[top]:,}", nodes_first=f"{nodes[first]:,}", growth=f"{growth:.1f}×",
-                     graph=f"{nodes[top]:,} nodes")
+                     graph=tr("{nodes} nodes").format(nodes=f"{nodes[top]:,}"))
         return f
 
 
@@ -219,26 +222,28 @@ class Memory(Kind):
         tp = results["tinypytorch"]
         return {"keep": tp["live_keep_ratio_to_numpy"], "no_grad": tp["live_plain_ratio_to_numpy"]}
 
-    def shown(self, value):
-        return f"{ratio(value['keep'])} with graph, {ratio(value['no_grad'])} under no_grad"
+    def shown(self, value, tr=english):
+        return tr("{keep} with graph, {no_grad} under no_grad").format(keep=ratio(value["keep"]),
+                                                                       no_grad=ratio(value["no_grad"]))
 
-    def goal_measure(self, res):
-        return self.shown(res["goal_value"])
+    def goal_measure(self, res, tr=english):
+        return self.shown(res["goal_value"], tr)
 
-    def details(self, res):
-        rows = ["| implementation | allocator | peak, with graph | peak, no_grad | time, with graph |",
+    def details(self, res, tr=english):
+        rows = [tr("| implementation | allocator | peak, with graph | peak, no_grad | time, with graph |"),
                 "|---|---|---|---|---|"]
         for i, v in res["results"].items():
             for mode in [m for m in ("live", "rss") if f"{m}_keep_peak_bytes" in v]:
                 keep, plain = (f"{mib(v[f'{mode}_{k}_peak_bytes'])} ({ratio(v[f'{mode}_{k}_ratio_to_numpy'])})"
                                for k in ("keep", "plain"))
-                rows.append(f"| {NAMES[i]} | {mode} | {keep} | {plain} | {duration(v[f'{mode}_keep_median_s'])} |")
+                rows.append(f"| {tr(NAMES[i])} | {tr(mode)} | {keep} | {plain} | "
+                            f"{duration(v[f'{mode}_keep_median_s'])} |")
         return rows
 
-    def label(self, workload, res):
-        return "peak memory with graph"
+    def label(self, workload, res, tr=english):
+        return tr("peak memory with graph")
 
-    def facts(self, workload, res, impl):
+    def facts(self, workload, res, impl, tr=english):
         v = res["results"][impl]
         return {"keep": mib(v["live_keep_peak_bytes"]), "keep_ratio": ratio(v["live_keep_ratio_to_numpy"]),
                 "no_grad": mib(v["live_plain_peak_bytes"]), "no_grad_ratio": ratio(v["live_plain_ratio_to_numpy"])}
@@ -302,25 +307,25 @@ class ImportTime(Kind):
     def goal_value(self, results, params, against):
         return (results["tinypytorch"]["median_wall_s"] - results[against]["median_wall_s"]) * 1000
 
-    def shown(self, value):
+    def shown(self, value, tr=english):
         return f"{value:+.0f} ms"
 
-    def goal_measure(self, res):
-        return f"{res['results']['tinypytorch']['extra_over_numpy_ms']:+.0f} ms vs numpy"
+    def goal_measure(self, res, tr=english):
+        return tr("{extra} ms vs numpy").format(extra=f"{res['results']['tinypytorch']['extra_over_numpy_ms']:+.0f}")
 
-    def details(self, res):
-        rows = ["| import | `python -c` wall time | the import alone | + over numpy |", "|---|---|---|---|"]
-        rows += [f"| {'(empty program)' if i == 'nothing' else NAMES[i]} | {duration(v['median_wall_s'])} | "
+    def details(self, res, tr=english):
+        rows = [tr("| import | `python -c` wall time | the import alone | + over numpy |"), "|---|---|---|---|"]
+        rows += [f"| {tr('(empty program)') if i == 'nothing' else tr(NAMES[i])} | {duration(v['median_wall_s'])} | "
                  f"{duration(v['median_import_s'])} | {v['extra_over_numpy_ms']:+.0f} ms |"
                  for i, v in res["results"].items()]
         return rows
 
-    def label(self, workload, res):
-        return "start-up + import"
+    def label(self, workload, res, tr=english):
+        return tr("start-up + import")
 
-    def facts(self, workload, res, impl):
+    def facts(self, workload, res, impl, tr=english):
         v = res["results"][impl]
         extra = v["extra_over_numpy_ms"] / 1000
         return {"wall": duration(v["median_wall_s"]), "alone": duration(v["median_import_s"]),
                 "extra": ("+" if extra >= 0 else "−") + duration(abs(extra)),
-                "heavy": ", ".join(v["heavy_modules"]) or "none"}
+                "heavy": ", ".join(v["heavy_modules"]) or tr("none")}

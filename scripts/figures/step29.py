@@ -9,7 +9,7 @@ from scripts.figures import figure, render_dot, run_listing
 def forward_and_gradient_graph(path):
     from tinypytorch.graph import get_dot_graph
 
-    # the chapter's program as the page has run it where the figure stands: after its first section
+    # the chapter's program as run where the figure stands: after its first section
     g = run_listing("step29_create_graph.py", until="first")
     y, gx = g["y"], g["gx"]
     y.name = "y"                  # names for the picture

@@ -40,6 +40,8 @@ FIGURES = ROOT / "docs" / "figures"
 
 #: Pages besides docs/steps/stepNN.md that show a step's listings and figures.
 EXTRA_PAGES = {25: [RECAP], 34: [ROOT / "docs" / "api" / "index.md", ROOT / "docs" / "benchmarks.md"]}
+#: A listing may also be shown on the PyTorch page alone, beside its PyTorch twin.
+PYTORCH_PAGE = ROOT / "docs" / "pytorch.md"
 
 STEPS = [pytest.param(n, marks=getattr(pytest.mark, f"step{n}"), id=f"step{n}") for n in CHAPTERS]
 
@@ -69,7 +71,7 @@ def test_every_python_block_on_the_page_is_executed(step):
 @pytest.mark.parametrize("step", STEPS)
 def test_every_listing_is_shown(step):
     shown = set()
-    for text in pages(step).values():
+    for text in [*pages(step).values(), PYTORCH_PAGE.read_text(encoding="utf-8")]:
         shown |= set(re.findall(rf'--8<-- "docs/listings/(step{step}_[a-z0-9_]+\.py)', text))
     assert shown == {p.name for p in LISTINGS.glob(f"step{step}_*.py")}
 
@@ -109,6 +111,8 @@ BLOG_URL = "https://github.com/BinaryOracle/TinyPytorch"
 #: step -> (the book's steps it retells, the blog's step or None)
 BRIDGE = {25: ([25, 26], 25), 26: ([28], 26), 27: ([29], 27), 28: ([27], None), 29: ([30, 31, 32], None),
           30: ([33], None), 31: ([34], None), 32: ([35], None), 33: ([36], None), 34: ([], None)}
+#: the blog's Part 3 post's step headings (「步骤25: 可视化计算图」 …), shown in the Chinese home page's table
+BLOG_HEADINGS = {25: "可视化计算图", 26: "寻找函数最优解", 27: "高阶导数"}
 BOX = re.compile(r'\A# [^\n]*\n\n!!! info "In the book and the blog"\n((?:    [^\n]*\n)+)\n')
 
 
@@ -139,7 +143,11 @@ def test_home_page_table_of_site_blog_and_book_steps(home):
     for site, blog, book in rows:
         links = re.findall(rf"\[(\d\d)\]\({pattern}\)", book)
         assert all(a == b for a, b in links), book
-        table[int(site)] = ([int(a) for a, _ in links], None if blog.strip() == "—" else int(blog))
+        number = re.match(r"\s*(\d\d)\b", blog)
+        assert number or blog.strip() == "—", blog
+        table[int(site)] = ([int(a) for a, _ in links], int(number.group(1)) if number else None)
+        if number and home.endswith(".zh.md"):     # the blog's own heading, for a reader coming from it
+            assert blog.strip() == f"{number.group(1)}\u3000{BLOG_HEADINGS[int(number.group(1))]}", blog
     assert table == BRIDGE
     for url in (BLOG_URL, "https://github.com/oreilly-japan/deep-learning-from-scratch-3"):
         assert f"]({url})" in text
@@ -171,3 +179,37 @@ def test_home_page_says_which_outputs_are_recorded(home):
     assert "(benchmarks.md)" in text and "(pytorch.md)" in text
     assert "every output shown was produced by running the code" not in text
 
+
+
+# --- Code blocks fit their column -----------------------------------------------------------------------
+
+#: a code block on a desktop page shows about 100 characters (853 px); a longer line scrolls the block
+CODE_COLUMNS = 96
+HIDDEN_CODE = re.compile(r"""\bexec=["']?on\b""")   # an executed block shows its code only with source=...
+
+
+def code_lines_too_long(markdown: str, where: str) -> list[str]:
+    """The lines of code a page shows (its fenced blocks, with the listings they include expanded)
+    that are wider than CODE_COLUMNS, counted from the fence's indentation."""
+    from scripts.notebooks import expand_snippets
+
+    too_long, fence = [], None    # the open fence's indentation (-1: code not shown), None outside
+    for line in expand_snippets(markdown.splitlines(), where):
+        indent = len(line) - len(line.lstrip(" "))
+        if line.lstrip().startswith("```"):
+            shown = not (HIDDEN_CODE.search(line) and "source=" not in line)
+            fence = (indent if shown else -1) if fence is None else None
+        elif fence is not None and fence >= 0 and len(line.rstrip()) - fence > CODE_COLUMNS:
+            too_long.append(f"{where}: {len(line.rstrip()) - fence} columns: {line.strip()[:60]}")
+    return too_long
+
+
+@pytest.mark.parametrize("page", sorted(str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md")
+                                        if not p.name.endswith(".zh.md")))
+def test_code_blocks_fit_their_column(page):
+    assert code_lines_too_long((ROOT / "docs" / page).read_text(encoding="utf-8"), page) == []
+
+
+def test_the_column_check_fires():
+    page = '```python\n--8<-- "docs/listings/step29_create_graph.py"\n```\n```python\n' + "x = 1  #" + "-" * 90 + "\n```\n"
+    assert len(code_lines_too_long(page, "test")) == 1

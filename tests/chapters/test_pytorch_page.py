@@ -12,6 +12,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import ROOT, run_listing
@@ -131,3 +132,137 @@ def test_the_hvp_advice_names_the_two_pass_functions(page):
     for name in ("`torch.func.jvp`", "`torch.func.vjp`", "`torch.func.jacrev`", "`torch.func.jacfwd`",
                  "`x.detach()`", "(steps/step31.md#jacobians)", "(steps/step33.md#stop-gradient)"):
         assert name in text, name
+
+
+# --- the new lessons (Steps 31 and 33): every recorded number against a closed form --------------------------
+
+def matrices(out: str) -> list[np.ndarray]:
+    """The matrices numpy printed in `out`, one per `[[ ... ]]` block."""
+    found, rows = [], None
+    for line in out.splitlines():
+        if line.lstrip().startswith("[["):
+            rows = []
+        if rows is not None:
+            rows.append([float(n) for n in rec.NUMBER.findall(line)])
+            if line.rstrip().endswith("]]"):
+                found.append(np.array(rows))
+                rows = None
+    return found
+
+
+def values(line: str) -> list[float]:
+    """The numbers of a line after its first '='."""
+    return [float(n) for n in rec.NUMBER.findall(line.split("=", 1)[1])]
+
+
+def jacobian_problems(out: str) -> tuple[int, list[str]]:
+    """Step 31: y_i = x_i * sum(x) at x = (1, 2, 3) has the Jacobian diag(sum x) + x 1^T."""
+    x = np.array([1.0, 2.0, 3.0])
+    J = np.diag(np.full(3, x.sum())) + np.outer(x, np.ones(3))
+    found = matrices(out)
+    problems = [f"printed {m.tolist()}, the Jacobian is {J.tolist()}" for m in found if not np.array_equal(m, J)]
+    for line in re.findall(r"^from ones: .*$", out, re.M):       # backward from ones: the column sums
+        if values(line.replace(":", " =", 1)) != J.sum(axis=0).tolist():
+            problems.append(f"{line!r}: the column sums are {J.sum(axis=0).tolist()}")
+    return len(found), problems
+
+
+def vjp_jvp_problems(out: str) -> tuple[int, list[str]]:
+    """Step 33: f(a, b, c) = (ab + c, ac^2 - b) at (1, 2, 3); u = (1, 10), v = (1, 1, 1)."""
+    a, b, c = 1.0, 2.0, 3.0
+    J = np.array([[b, a, 1.0], [c * c, -1.0, 2 * a * c]])
+    expected = {"u^T J": (np.array([1.0, 10.0]) @ J).tolist(), "J v": (J @ np.ones(3)).tolist()}
+    lines = list(re.finditer(r"^(u\^T J|J v)\s*=.*$", out, re.M))
+    problems = [f"{m.group(0)!r}: {m.group(1)} is {expected[m.group(1)]}" for m in lines
+                if values(m.group(0)) != expected[m.group(1)]]
+    return len(lines), problems
+
+
+def hvp_problems(out: str) -> tuple[int, list[str]]:
+    """Step 33 §9: g(x) = sum(tanh(x_i) x_i) has a diagonal Hessian, g''(x) = 2 (1 - tanh^2 x)(1 - x tanh x);
+    the programs print the first three entries of H v, six decimals, for x = linspace(-2, 2, 10^5), v_i = cos i."""
+    x = np.linspace(-2.0, 2.0, 100_000)[:3]
+    t = np.tanh(x)
+    hv = 2 * (1 - t * t) * (1 - x * t) * np.cos(np.arange(3))
+    lines = re.findall(r"^(?:pytorch: )?[a-zA-Z ]+: H v\[:3\] = .*$", out, re.M)
+    problems = []
+    for line in lines:
+        numbers = rec.NUMBER.findall(line.split("=", 1)[1])
+        printed = np.array([float(n) for n in numbers[:3]])
+        if not (np.all(np.abs(printed - hv) <= 0.5e-6 + 1e-12) and line.endswith("to 1e-12: True")):
+            problems.append(f"{line!r}: H v[:3] is {np.round(hv, 6).tolist()}")
+    return len(lines), problems
+
+
+def stop_gradient_problems(out: str) -> tuple[int, list[str]]:
+    """Step 33: D = tanh(w * phi * z) with w = 0.5, phi = 0.8, z = 1.5; with the cut, phi gets no gradient."""
+    w, phi, z = 0.5, 0.8, 1.5
+    slope = 1 - np.tanh(w * phi * z) ** 2
+    lines = re.findall(r"^stop=(True|False)\s*: dD/dw = (\S+), phi\.grad = (.*)$", out, re.M)
+    problems = []
+    for stop, dw, dphi in lines:
+        dphi = dphi.removeprefix("variable(").removesuffix(")")
+        if abs(float(dw) - slope * phi * z) > 0.5e-6 + 1e-12:
+            problems.append(f"stop={stop}: dD/dw = {dw}, not {slope * phi * z:.6f}")
+        if stop == "True" and dphi != "None":
+            problems.append(f"stop=True: phi.grad = {dphi}, not None")
+        if stop == "False" and (dphi == "None" or not np.isclose(float(dphi), slope * w * z, rtol=1e-12, atol=0)):
+            problems.append(f"stop=False: phi.grad = {dphi}, not {slope * w * z!r}")
+    return len(lines), problems
+
+
+#: program -> (its check against closed forms, how many of its recorded lines or matrices that check reads)
+CLOSED_FORMS = {
+    "step31_jacobian.py": (jacobian_problems, 3),           # by rows, jacrev, jacfwd
+    "step33_forward_reverse.py": (vjp_jvp_problems, 6),     # 2 VJPs; JVPs by double VJP (2) and forward mode (2)
+    "step33_hvp_modes.py": (hvp_problems, 4),                # reverse over reverse (2), double VJP, forward over reverse
+    "step33_stop_gradient.py": (stop_gradient_problems, 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+def test_the_new_lessons_recorded_numbers_equal_closed_forms(name, recorded):
+    check, lines = CLOSED_FORMS[name]
+    found, problems = check(recorded["programs"][name]["stdout"])
+    assert not problems, "\n".join(problems)
+    assert found == lines, f"{name}: {found} results recorded, {lines} expected"
+    # TinyPytorch's twin listing agrees with the closed forms too
+    found, problems = check(run_listing(Path(recorded["programs"][name]["twin"]).name))
+    assert found >= 1 and not problems, "\n".join(problems)
+
+
+def test_pytorchs_forward_over_reverse_hvp_equals_tinypytorchs(recorded):
+    """The one way TinyPytorch cannot compute (a `pytorch:` line, not compared above) against the two it can."""
+    out = recorded["programs"]["step33_hvp_modes.py"]["stdout"]
+    forward = re.search(r"^pytorch: forward over reverse: (H v.*)$", out, re.M).group(1)
+    tiny = run_listing("step33_hvp_modes.py")
+    for name in ("reverse over reverse", "double VJP"):
+        theirs = re.search(rf"^{name}\s*: (H v.*)$", tiny, re.M).group(1)
+        assert rec.compare(forward, theirs, exact=True) == (1, []), (forward, theirs)
+
+
+def wrong(out: str, line_pattern: str) -> str:
+    """`out` with one number made wrong by 1: the first number after the label ('=') on the first line
+    matching `line_pattern`, or its first number if it has no label."""
+    line = re.search(line_pattern, out, re.M)
+    number = rec.NUMBER.search(out, line.start() + line.group(0).find("=") + 1)
+    return out[:number.start()] + repr(float(number.group(0)) + 1) + out[number.end():]
+
+
+@pytest.mark.parametrize("name, line", [
+    ("step31_jacobian.py", r"^ \[2\. 8\. 2\.\]$"),
+    ("step31_jacobian.py", r"^from ones: .*$"),
+    ("step33_forward_reverse.py", r"^J v .*\(forward mode\)$"),
+    ("step33_forward_reverse.py", r"^u\^T J .*$"),
+    ("step33_hvp_modes.py", r"^pytorch: forward over reverse: .*$"),
+    ("step33_hvp_modes.py", r"^double VJP .*$"),
+    ("step33_stop_gradient.py", r"^stop=False.*$"),
+])
+def test_the_closed_form_checks_fire_on_a_wrong_recorded_value(name, line, recorded):
+    out = recorded["programs"][name]["stdout"]
+    broken = wrong(out, line)
+    assert broken != out and len(broken.splitlines()) == len(out.splitlines())
+    check, _ = CLOSED_FORMS[name]
+    assert check(broken)[1], f"the check of {name} passed a wrong value:\n{broken}"
+    if not re.search(line, out, re.M).group(0).startswith("pytorch:"):   # the comparison with TinyPytorch too
+        assert rec.compare(broken, run_listing(Path(recorded["programs"][name]["twin"]).name))[1]

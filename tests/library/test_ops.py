@@ -202,6 +202,17 @@ def test_python_numbers_follow_numpy_for_other_dtypes_too():
         Variable(np.array([1], dtype=np.int8)) + 1000
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int8", "int64", "uint8", "complex64", "bool"])
+def test_every_python_number_type_gets_numpy_s_dtype_beside_every_array_dtype(dtype):
+    data = np.array([1, 0], dtype=dtype)
+    for number in (True, 3, 2.5, 1e300, 1.5j):  # the dtype depends on the number's type, never on its value
+        with np.errstate(all="ignore"):
+            expected = data * number
+            y = Variable(data) * number
+        assert y.dtype == expected.dtype, (dtype, number)
+        np.testing.assert_array_equal(y.data, expected)
+
+
 def test_numpy_scalars_and_arrays_are_not_weak():
     x = Variable(np.ones(2, dtype=np.float32))
     assert (x * np.float64(2.0)).dtype == (x.data * np.float64(2.0)).dtype

@@ -20,11 +20,13 @@ from scripts.benchmarks import driver, page
 from scripts.benchmarks.declare import Goal, Workload
 from scripts.benchmarks.kinds import Timed
 from scripts.benchmarks.processes import measure
+from scripts.benchmarks.wording import words
 from scripts.benchmarks.workloads import WORKLOADS, w1_numpy
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "scripts" / "bench.py"
 PAGE = ROOT / "docs" / "benchmarks.md"
+PAGE_ZH = ROOT / "docs" / "benchmarks.zh.md"
 BENCH_DIR = ROOT / "docs" / "bench"
 UNFILLED = re.compile(r"\{(W\d|run|AB)\.")   # a fact the page names but did not fill in
 
@@ -34,10 +36,10 @@ def bench(*args, **env):
                           timeout=900, env={**os.environ, **env})
 
 
-def render_page(monkeypatch, report=None):
+def render_page(monkeypatch, report=None, source=PAGE):
     """Run the page's markdown-exec blocks as the site build does; `report` replaces latest.json's.
     Returns what the learner's part prints and what the contributors' part prints."""
-    learner, contributors = PAGE.read_text(encoding="utf-8").split("## For contributors {#contributors}")
+    learner, contributors = re.split(r"^## .* \{#contributors\}$", source.read_text(encoding="utf-8"), flags=re.M)
     find = re.compile(r'```python exec="on" session="bench"\n(.*?)```', re.S)
     out = []
     ns = {"print": lambda *a, end="\n": out.append(" ".join(map(str, a)) + end)}
@@ -47,7 +49,7 @@ def render_page(monkeypatch, report=None):
         for j, block in enumerate(find.findall(part)):
             exec(block, ns)
             if (i, j) == (0, 0) and report is not None:
-                ns["report"], ns["facts"] = report, page.facts(report, ns["changes"])
+                ns["report"], ns["facts"] = report, page.facts(report, ns["changes"], ns["language"])
         parts.append("".join(out))
         out.clear()
     return parts
@@ -207,21 +209,71 @@ def test_the_page_renders_every_recorded_workload(monkeypatch):
     assert '```python\nW1 = Workload(\n    id="W1",' in contributors and "torch=w1_torch,\n)\n```" in contributors
 
 
+def without_dezero(report):
+    """`report` as a run without DeZero installed records it (W3's goal is judged against DeZero)."""
+    report = json.loads(json.dumps(report))
+    report["implementations"].remove("dezero")
+    del report["machine"]["dezero"]
+    for res in report["workloads"].values():
+        res["results"].pop("dezero", None)
+    report["workloads"]["W3"].update(goal_value=None, goal_met=None)
+    return report
+
+
+def test_the_chinese_page_renders_every_workload_in_chinese(monkeypatch):
+    """docs/benchmarks.zh.md asks page.py for Chinese: its tables, headings and notes come out in Chinese,
+    with the same numbers as the English page's."""
+    learner, contributors = render_page(monkeypatch, source=PAGE_ZH)
+    english = "".join(render_page(monkeypatch))
+    zh = words("zh")
+    for wid, res in page.load(BENCH_DIR / "latest.json")["workloads"].items():
+        assert f"| **{wid}**<br>" in learner, wid
+        assert f"### {wid} — {zh(WORKLOADS[wid].short)} {{#{wid.lower()}}}" in contributors, wid
+        assert (f"**{wid} — {zh(WORKLOADS[wid].short)}**（" in contributors) == (res["goal_met"] is False), wid
+    text = learner + contributors
+    assert "记录于" in learner and "| 工作负载 | 目标 | tinypytorch | 结论 |" in contributors
+    for english_words in ("Recorded", "fastest run", "not met", "nodes", "time per", "Computes"):
+        assert english_words in english and english_words not in text, english_words
+    assert not UNFILLED.search(text) and "未测量" not in text
+    numbers = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)* ?(?:µs|ms|s|MiB|×)(?![A-Za-z])")
+    assert sorted(numbers.findall(english)) == sorted(numbers.findall(text))   # the same measurements
+
+
+def test_a_report_without_dezero_renders_in_both_editions(monkeypatch):
+    report = without_dezero(page.load(BENCH_DIR / "latest.json"))
+    english = "".join(render_page(monkeypatch, report))
+    chinese = "".join(render_page(monkeypatch, report, source=PAGE_ZH))
+    assert "not measured (needs DeZero)" in english and "未测量（需要 DeZero）" in chinese
+    assert not UNFILLED.search(english + chinese) and "| DeZero |" not in english + chinese
+
+
+def test_a_text_without_chinese_fails_clearly():
+    assert words("en")("fastest run") == "fastest run" and words("zh")("✅ met") == "✅ 达成"
+    with pytest.raises(KeyError, match=r"scripts/benchmarks/wording.py has no Chinese for 'a new label'"):
+        words("zh")("a new label")
+    with pytest.raises(ValueError, match=r"no wording for language 'fr' \(it is written in en, zh\)"):
+        words("fr")
+
+
 def hand_typed_numbers(markdown):
-    """Digits in the page's prose, outside code, facts, links, workload ids and step references."""
+    """Digits in the page's prose, outside code, facts, links, workload ids and step references (either
+    edition's: Step 29, 步骤 29)."""
     prose = re.sub(r"```python exec[^\n]*\n(.*?)```",
                    lambda m: "\n".join(re.findall(r'"""(.*?)"""', m.group(1), re.S)), markdown, flags=re.S)
     prose = re.sub(r"```.*?```", "", prose, flags=re.S)
     for pattern in (r"`[^`]*`", r"\{[^}]*\}", r"\]\([^)]*\)", r"\bW\d\b", r"\bSteps? \d\d(?:[–,] ?\d\d)*",
-                    r"\b0-d\b", r"2x²"):
+                    r"步骤 \d\d(?:[–、] ?\d\d)*", r"\b0-d\b", r"(?<![\d.])0 维", r"2x²"):
         prose = re.sub(pattern, "", prose)
     return re.findall(r"[^\s]*\d[^\s]*", prose)
 
 
 def test_no_number_on_the_page_is_typed_by_hand():
     assert hand_typed_numbers(PAGE.read_text(encoding="utf-8")) == []
+    assert hand_typed_numbers(PAGE_ZH.read_text(encoding="utf-8")) == []
     typed = '```python exec="on" session="bench"\nsay("""\nIt takes 14.5× numpy\'s time.\n""")\n```\nIn 3 s.\n'
     assert hand_typed_numbers(typed) == ["14.5×", "3"]
+    typed_zh = '```python exec="on" session="bench"\nsay("""\n见步骤 29，耗时是 numpy 的 14.5×。\n""")\n```\n用了 3 秒。\n'
+    assert hand_typed_numbers(typed_zh) == ["14.5×。", "3"]
 
 
 def recorded_commit_is_current(recorded: str, root: Path) -> bool:

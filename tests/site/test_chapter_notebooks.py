@@ -46,6 +46,7 @@ MEASURED_MEMORY = ("tracemalloc", 0.05, 0.05)   # a session that uses it may pri
 CLOCKS = ("perf_counter", "process_time")        # a session that times itself prints other times on each run
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 WORKERS = 2
+pytestmark = pytest.mark.xdist_group("chapter_notebooks")  # one process runs the notebooks, two kernels at a time
 
 
 def test_there_are_22_chapters():
@@ -291,9 +292,22 @@ def output_mismatches(nb, page_html: str) -> list[str]:
     return problems
 
 
+def with_outputs_of(twin_run, nb):
+    """`nb` with each code cell given the outputs of the same cell of its executed twin. The twins' code
+    cells are the same, in the same order (test_chinese_notebook_runs_the_english_code), so running the
+    Chinese notebook again would print the same thing."""
+    ran = [cell for cell in twin_run.cells if cell.cell_type == "code"]
+    mine = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert [cell.source for cell in ran] == [cell.source for cell in mine]
+    for cell, twin_cell in zip(mine, ran):
+        cell.outputs = twin_cell.outputs
+    return nb
+
+
 @pytest.fixture(scope="module")
 def executed(site_dir):
-    """Every built notebook, executed (two kernels at a time); and seconds per notebook."""
+    """Every built notebook, executed (two kernels at a time); and seconds per notebook. The Chinese
+    notebooks carry the outputs of their English twins (see `with_outputs_of`)."""
     import time
 
     def run(src):
@@ -303,8 +317,12 @@ def executed(site_dir):
         return src, nb, time.perf_counter() - t0
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        results = list(pool.map(run, CHAPTERS))
-    return {src: (nb, seconds) for src, nb, seconds in results}
+        results = {src: (nb, seconds) for src, nb, seconds in pool.map(run, notebooks.chapter_sources("en"))}
+    for src in notebooks.chapter_sources("zh"):
+        twin_run, seconds = results[src[:-len(".zh.md")] + ".md"]
+        results[src] = (with_outputs_of(twin_run, nbformat.read(site_notebook(site_dir, src), as_version=4)),
+                        seconds)
+    return results
 
 
 @pytest.mark.parametrize("src", CHAPTERS)

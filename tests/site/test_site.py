@@ -145,15 +145,19 @@ def test_api_examples_are_shown_as_code(site_dir: Path) -> None:
     assert len(examples) > 20 and not missing, f"examples not shown as code: {missing[:10]}"
 
 
-# "Step 29", "Part 1–2", and each number of "Steps 31 and 32", as links
-STEP_LINK = re.compile(r'<a href="([^"#]*)(?:#[^"]*)?"[^>]*>(Step (\d\d)|Part 1–2|(\d\d))</a>')
-BARE_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps? (2[5-9]|3[0-4])\b|\bPart 1–2\b")
+# "Step 29", "Part 1–2", and each number of "Steps 31 and 32", as links; on a Chinese page 「步骤 29」,
+# 「第 1、2 阶段」 and 「步骤 31 和 32」 (hooks/edition_language.py)
+STEP_LINK = re.compile(r'<a href="([^"#]*)(?:#[^"]*)?"[^>]*>((?:Step|步骤) (\d\d)|Part 1–2|第 1、2 阶段|(\d\d))</a>')
+BARE_KEY = re.compile(r"(?<!book's )(?<!its )\bSteps? (2[5-9]|3[0-4])\b|\bPart 1–2\b|步骤 (2[5-9]|3[0-4])\b")
+# The link text of each edition's step keys: the English words on an English page, the Chinese on a Chinese one.
+STEP_KEY_WORDS = {"": ("Step ", "Part 1–2", "Steps "), "zh": ("步骤 ", "第 1、2 阶段", "步骤 ")}
 
 
 def step_link_problems(page: Path, html: str, edition: Path) -> tuple[int, list[str]]:
     """The step-key links of one built API page that do not resolve to their chapter (or to the recap for
-    "Part 1–2") in the page's own edition (the folder `edition`), and the keys left as plain text outside
-    code; with the number of links."""
+    "Part 1–2") in the page's own edition (the folder `edition`), or whose text is in the other edition's
+    language, and the keys left as plain text outside code; with the number of links."""
+    step_word, recap_words, range_word = STEP_KEY_WORDS["zh" if edition.name == "zh" else ""]
     problems, links = [], 0
     for href, text, step, number in STEP_LINK.findall(html):
         if number and "steps/step" not in href:
@@ -164,6 +168,11 @@ def step_link_problems(page: Path, html: str, edition: Path) -> tuple[int, list[
         expected = edition.resolve() / (f"steps/step{step}" if step else "recap")
         if not ((target / "index.html").is_file() and target == expected):
             problems.append(f"{text} -> {href} (not {expected.relative_to(edition.resolve().parent)}/)")
+        if not (number or text.startswith(step_word) or text == recap_words):
+            problems.append(f"{text} -> {href}: not in the page's language ({step_word.strip()} …, {recap_words})")
+    for m in re.finditer(r"([A-Za-z]+|步骤) <a [^>]*steps/step\d\d/[^>]*>\d\d</a>(?: and | 和 | to | 到 |–)<a ", html):
+        if f"{m[1]} " != range_word:
+            problems.append(f"{m[1]} before a range of chapters (not {range_word.strip()})")
     text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<a .*?</a>|<[^>]+>", "", html, flags=re.S)
     problems += [f"{m[0]} is not a link" for m in BARE_KEY.finditer(text)]
     return links, problems
@@ -172,7 +181,8 @@ def step_link_problems(page: Path, html: str, edition: Path) -> tuple[int, list[
 @pytest.mark.parametrize("edition", ["", "zh"])
 def test_api_pages_link_each_step_key_to_its_chapter(site_dir: Path, edition: str) -> None:
     """"Step 29" in a docstring is a link to the chapter of the page's own edition on the API pages
-    (hooks/step_links.py): docs/steps/step29.md, or its Chinese twin under /zh/."""
+    (hooks/step_links.py): docs/steps/step29.md, or its Chinese twin under /zh/; on a Chinese page the link
+    reads 「步骤 29」 (hooks/edition_language.py)."""
     links, problems = 0, []
     for page in sorted((site_dir / edition / "api").glob("*/index.html")):
         n, found = step_link_problems(page, page.read_text(encoding="utf-8"), site_dir / edition)
@@ -182,17 +192,44 @@ def test_api_pages_link_each_step_key_to_its_chapter(site_dir: Path, edition: st
 
 
 def test_the_step_link_check_fires(tmp_path: Path) -> None:
-    (tmp_path / "steps" / "step29").mkdir(parents=True)
-    (tmp_path / "steps" / "step29" / "index.html").write_text("<h1>Step 29 — x</h1>")
-    (tmp_path / "zh" / "steps" / "step29").mkdir(parents=True)
-    (tmp_path / "zh" / "steps" / "step29" / "index.html").write_text("<h1>步骤 29 — x</h1>")
+    for folder in ("", "zh"):
+        (tmp_path / folder / "steps" / "step29").mkdir(parents=True)
+        (tmp_path / folder / "steps" / "step29" / "index.html").write_text("<h1>Step 29</h1>")
+        (tmp_path / folder / "recap").mkdir(parents=True)
+        (tmp_path / folder / "recap" / "index.html").write_text("<h1>Recap</h1>")
     page = tmp_path / "zh" / "api" / "core" / "index.html"
-    html = ('<p>Changed in <a href="../../steps/step29/">Step 29</a>, see <a href="../../../steps/step29/">'
-            'Step 29</a>, <a href="../../steps/step28/">Step 28</a>; also Step 30, <code>Step 31</code> and the '
+    html = ('<p>Changed in <a href="../../steps/step29/">步骤 29</a>, see <a href="../../../steps/step29/">'
+            '步骤 29</a>, <a href="../../steps/step28/">步骤 28</a>; also 步骤 30, Step 30, <code>Step 31</code> and the '
             "book's Step 32.</p>")
     links, problems = step_link_problems(page, html, tmp_path / "zh")
-    assert links == 3 and problems == ["Step 29 -> ../../../steps/step29/ (not zh/steps/step29/)",
-                                       "Step 28 -> ../../steps/step28/ (not zh/steps/step28/)", "Step 30 is not a link"]
+    assert links == 3 and problems == ["步骤 29 -> ../../../steps/step29/ (not zh/steps/step29/)",
+                                       "步骤 28 -> ../../steps/step28/ (not zh/steps/step28/)",
+                                       "步骤 30 is not a link", "Step 30 is not a link"]
+
+
+@pytest.mark.parametrize("edition, wrong, message", [
+    ("zh", '<a href="../../steps/step29/">Step 29</a>', "Step 29 -> ../../steps/step29/: not in the page's language"),
+    ("zh", '<a href="../../recap/">Part 1–2</a>', "Part 1–2 -> ../../recap/: not in the page's language"),
+    ("zh", 'Steps <a href="../../steps/step29/">29</a> and <a href="../../steps/step29/">29</a>',
+     "Steps before a range of chapters (not 步骤)"),
+    ("", '<a href="../../steps/step29/">步骤 29</a>', "步骤 29 -> ../../steps/step29/: not in the page's language"),
+    ("", '<a href="../../recap/">第 1、2 阶段</a>', "第 1、2 阶段 -> ../../recap/: not in the page's language"),
+])
+def test_the_step_link_check_fires_on_the_other_language(tmp_path: Path, edition: str, wrong: str,
+                                                         message: str) -> None:
+    for folder in ("", "zh"):
+        for target in ("steps/step29", "recap"):
+            (tmp_path / folder / target).mkdir(parents=True, exist_ok=True)
+            (tmp_path / folder / target / "index.html").write_text("<h1>x</h1>")
+    page = tmp_path / edition / "api" / "core" / "index.html"
+    right = {"zh": ('<a href="../../steps/step29/">步骤 29</a>, <a href="../../recap/">第 1、2 阶段</a>, 步骤 '
+                    '<a href="../../steps/step29/">29</a> 和 <a href="../../steps/step29/">29</a>'),
+             "": ('<a href="../../steps/step29/">Step 29</a>, <a href="../../recap/">Part 1–2</a>, Steps '
+                  '<a href="../../steps/step29/">29</a> and <a href="../../steps/step29/">29</a>')}[edition]
+    edition_dir = tmp_path / edition if edition else tmp_path
+    assert step_link_problems(page, f"<p>{right}</p>", edition_dir) == (4, [])
+    links, problems = step_link_problems(page, f"<p>{right}; {wrong}</p>", edition_dir)
+    assert any(p.startswith(message) for p in problems), problems
 
 
 def test_search_previews_have_no_raw_tex(site_dir: Path) -> None:

@@ -429,3 +429,42 @@ def test_serve_keeps_the_bytecode_cache_out_of_the_watched_folders(monkeypatch):
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     watched = [ROOT / "docs", *(ROOT / folder for folder in config["watch"])]
     assert prefix.is_relative_to(ROOT / ".venv") and not any(prefix.is_relative_to(w) for w in watched)
+
+
+def test_a_chinese_api_page_names_the_chapters_in_chinese():
+    """hooks/edition_language.py: the step-key links of the docstrings read 「步骤 29」 on a Chinese page."""
+    edition_language = load("edition_language")
+    html = ('<p>From <a href="../../recap/">Part 1–2</a>. Changed in <a href="../../steps/step29/#grad">Step 29</a>'
+            ': Steps <a href="../../steps/step31/">31</a> and <a href="../../steps/step32/">32</a>, Steps '
+            '<a href="../../steps/step25/">25</a>–<a href="../../steps/step34/">34</a>. <code>Step 30</code>, '
+            '<a href="#__codelineno-0-29">29</a>, <a href="../../steps/step28/">the book\'s Step 28</a></p>')
+    assert edition_language.step_keys_in_language(html, "zh") == (
+        '<p>From <a href="../../recap/">第 1、2 阶段</a>. Changed in <a href="../../steps/step29/#grad">步骤 29</a>'
+        ': 步骤 <a href="../../steps/step31/">31</a> 和 <a href="../../steps/step32/">32</a>, 步骤 '
+        '<a href="../../steps/step25/">25</a>–<a href="../../steps/step34/">34</a>. <code>Step 30</code>, '
+        '<a href="#__codelineno-0-29">29</a>, <a href="../../steps/step28/">the book\'s Step 28</a></p>')
+    assert edition_language.step_keys_in_language(html, "en") == html
+    # a link whose number is not its chapter's is left alone (the check in test_site.py reports it)
+    odd = '<a href="../../steps/step29/">Step 28</a>'
+    assert edition_language.step_keys_in_language(odd, "zh") == odd
+
+
+def test_closing_punctuation_is_kept_with_the_formula_or_code_before_it():
+    """hooks/line_breaks.py (seen in Chromium at 390 px by test_browser_zh_line_starts.py)."""
+    line_breaks = load("line_breaks")
+    math = '<span class="arithmatex">\\(x^2\\)</span>'
+    html = (f"<p>设 {math} 与 {math}。再看 <code>x.grad</code>，以及 <code>y</code> 和 {math}）。</p>\n"
+            '<div class="arithmatex">\\[y\\]</div>。<pre><code>print(1)</code></pre>')
+    assert line_breaks.keep_closing_punctuation_on_the_line(html) == (
+        f'<p>设 {math} 与 <span class="tp-nobr">{math}。</span>再看 <span class="tp-nobr"><code>x.grad</code>，</span>'
+        f'以及 <code>y</code> 和 <span class="tp-nobr">{math}）。</span></p>\n'
+        '<div class="arithmatex">\\[y\\]</div>。<pre><code>print(1)</code></pre>')
+
+
+def test_a_notebook_picture_gets_its_cell_alt_text(notebook):
+    cells = {"cells": [{"id": "graph", "metadata": {"alt": "y 的计算图：x 进入 \"Pow\""}}, {"id": "plain", "metadata": {}}]}
+    html = ('<div class="jp-Cell" id="cell-id=graph"><img alt="No description has been provided for this image" '
+            'src="a.svg"></div><div class="jp-Cell" id="cell-id=plain"><img alt="No description" src="b.svg"></div>')
+    assert notebook.cell_alt_texts(html, cells) == (
+        '<div class="jp-Cell" id="cell-id=graph"><img alt="y 的计算图：x 进入 &quot;Pow&quot;" src="a.svg"></div>'
+        '<div class="jp-Cell" id="cell-id=plain"><img alt="No description" src="b.svg"></div>')

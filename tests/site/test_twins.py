@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from twins import (LOCALE, coverage_problems, english_pages, first_difference, is_twin,
+from twins import (LOCALE, coverage_problems, english_pages, first_difference, is_twin, mask_chinese_strings,
                    missing_heading_ids, pair_problems, twin_files)
 
 DOCS = ROOT / "docs"
@@ -191,35 +191,78 @@ def test_a_change_in_the_english_edition_only_fails(tmp_path: Path) -> None:
     assert "item 4 differs" in problems and "print(1, 2)" in problems and "print(1)" in problems
 
 
+MATH_ENGLISH = r"""# Step 99 — A page
+
+$$
+\frac{dz}{dx} = \underbrace{3g^2 \cdot g'}_{\text{through } g} + \underbrace{y'}_{\text{through } y} .
+$$
+"""
+
+MATH_CHINESE = MATH_ENGLISH.replace("# Step 99 — A page", "# 步骤 99　一页").replace(
+    r"\text{through } g", r"\text{经由 } g").replace(r"\text{through } y", r"\text{经由 } y")
+
+MATH_BROKEN = {
+    "the math beside the words changed": ("3g^2", "2g^2", "2g^2"),
+    "the math after a \\text changed": (r"\text{经由 } y", r"\text{经由 } x", "text{<prose>} x"),
+    "a \\text dropped": (r"_{\text{经由 } y}", "_{y}", "_{y}"),
+    "a \\text added": ("y'}", r"y' \text{（导数）}}", "y' \\\\text{<prose>}}"),
+    "math moved into the words": (r"\text{经由 } g", r"\text{经由 g}", "g'}_{\\\\text{<prose>}} +"),
+}
+
+
+def test_display_math_may_differ_only_in_its_words(tmp_path: Path) -> None:
+    assert MATH_CHINESE != MATH_ENGLISH
+    write_pair(tmp_path, MATH_ENGLISH, MATH_CHINESE)
+    assert pair_problems(tmp_path, "steps/step99.md") == []
+
+
+@pytest.mark.parametrize("fault", list(MATH_BROKEN))
+def test_display_math_with_other_tex_or_other_words_count_fails(tmp_path: Path, fault: str) -> None:
+    old, new, expected = MATH_BROKEN[fault]
+    assert old in MATH_CHINESE
+    write_pair(tmp_path, MATH_ENGLISH, MATH_CHINESE.replace(old, new, 1))
+    problems = "\n".join(pair_problems(tmp_path, "steps/step99.md"))
+    assert "item 1 differs" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
 SAY_ENGLISH = '''# Benchmarks
 
 ```python exec="on" session="bench"
+language = "en"
 facts = {"W1.ratio": "3×", "W1.steps": "1,000"}
 say("""
 Each of {W1.steps} steps takes {W1.ratio} numpy's time.
 """)
-print(page.comparison(report))
+print(page.comparison(report, language))
+print(page.evidence(report, "W1", prose("""
+    The {W1.steps} steps.
+"""), language))
 ```
 '''
 
 SAY_CHINESE = '''# 基准测试
 
 ```python exec="on" session="bench"
+language = "zh"
 facts = {"W1.ratio": "3×", "W1.steps": "1,000"}
 say("""
 {W1.steps} 步中的每一步，耗时都是 numpy 的 {W1.ratio}。
 """)
-print(page.comparison(report))
+print(page.comparison(report, language))
+print(page.evidence(report, "W1", prose("""
+    这 {W1.steps} 步。
+"""), language))
 ```
 '''
 
 SAY_BROKEN = {
-    "a line of code outside say() changed": ("page.comparison(report)", "page.comparison(baseline)",
-                                            "page.comparison(baseline)"),
+    "a line of code outside say() changed": ("page.comparison(report, language)",
+                                            "page.comparison(baseline, language)", "page.comparison(baseline"),
     "a fact swapped for another": ("{W1.ratio}。", "{W1.steps}。", "names {W1.steps, W1.steps}"),
     "a fact missing": ("{W1.steps} 步中的", "这些步中的", "names {W1.ratio}"),
     "a fact added": ("numpy 的 {W1.ratio}", "numpy 的 {W1.ratio}（{W1.ratio}）", "names {W1.ratio, W1.ratio, W1.steps}"),
     "the string left say()": ('say("""\n{W1.steps}', 'print("""\n{W1.steps}', 'print(\"\"\"\\n{W1.steps}'),
+    "a fact missing in prose()": ("这 {W1.steps} 步", "这些步", "names {no facts}"),
 }
 
 
@@ -235,6 +278,16 @@ def test_an_exec_block_with_other_code_or_other_facts_fails(tmp_path: Path, faul
     write_pair(tmp_path, SAY_ENGLISH, SAY_CHINESE.replace(old, new, 1), name="benchmarks")
     problems = "\n".join(pair_problems(tmp_path, "benchmarks.md"))
     assert "item 1 differs" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
+@pytest.mark.parametrize("english, chinese, expected", [
+    ('language = "en"', 'language = "en"', "the Chinese page: exec block at line 3 names language 'en', not 'zh'"),
+    ('language = "zh"', 'language = "zh"', "the English page: exec block at line 3 names language 'zh', not 'en'"),
+])
+def test_each_twin_names_its_own_language(tmp_path: Path, english: str, chinese: str, expected: str) -> None:
+    write_pair(tmp_path, SAY_ENGLISH.replace('language = "en"', english),
+               SAY_CHINESE.replace('language = "zh"', chinese), name="benchmarks")
+    assert pair_problems(tmp_path, "benchmarks.md") == [expected]
 
 
 def test_missing_twin_and_unlisted_twin_fail(tmp_path: Path) -> None:
@@ -286,3 +339,48 @@ def test_a_line_break_inside_chinese_prose_is_found() -> None:
 
 def test_twins_are_recognised() -> None:
     assert is_twin(Path("steps/step25.zh.md")) and not is_twin(Path("steps/step25.md"))
+
+
+NOTEBOOK_BROKEN = {
+    "a field of a Chinese f-string changed": ("{s.n_functions:3d} 个函数", "{s.n_variables:3d} 个函数",
+                                              "<prose{n}{s.n_variables:3d}>"),
+    "a format of a Chinese f-string changed": ("{worst:.1e}", "{worst:.2e}", "id=nth"),
+    "a string that is not Chinese changed": ('loc=\\"lower right\\"', 'loc=\\"upper left\\"', "id=plot"),
+    "code beside a Chinese string changed": ('\\"三阶\\"]', '\\"三阶\\", \\"四阶\\"]', "四阶"),
+    "a Chinese-only cell under another id": ('"id": "chinese-font"', '"id": "fonts"', "id=fonts"),
+}
+
+
+@pytest.mark.parametrize("fault", list(NOTEBOOK_BROKEN))
+def test_a_notebook_twin_may_differ_only_in_its_chinese_strings(tmp_path: Path, fault: str) -> None:
+    """The Chinese notebook prints and labels in Chinese; its code, and its fields, stay the English one's."""
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(DOCS / "notebooks" / "playground.ipynb", tmp_path / "notebooks" / "playground.ipynb")
+    chinese = (DOCS / "notebooks" / f"playground.{LOCALE}.ipynb").read_text(encoding="utf-8")
+    twin = tmp_path / "notebooks" / f"playground.{LOCALE}.ipynb"
+    twin.write_text(chinese, encoding="utf-8")
+    assert pair_problems(tmp_path, "notebooks/playground.ipynb") == []
+
+    old, new, expected = NOTEBOOK_BROKEN[fault]
+    assert chinese.count(old) == 1, old
+    twin.write_text(chinese.replace(old, new), encoding="utf-8")
+    problems = "\n".join(pair_problems(tmp_path, "notebooks/playground.ipynb"))
+    assert "cells: item" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
+def test_a_chinese_only_cell_in_the_english_notebook_fails(tmp_path: Path) -> None:
+    (tmp_path / "notebooks").mkdir()
+    english = json.loads((DOCS / "notebooks" / f"playground.{LOCALE}.ipynb").read_text(encoding="utf-8"))
+    shutil.copy(DOCS / "notebooks" / f"playground.{LOCALE}.ipynb", tmp_path / "notebooks" / f"playground.{LOCALE}.ipynb")
+    (tmp_path / "notebooks" / "playground.ipynb").write_text(json.dumps(english), encoding="utf-8")
+    problems = "\n".join(pair_problems(tmp_path, "notebooks/playground.ipynb"))
+    assert "chinese-font: a cell only the Chinese notebook may have is in the English one" in problems
+
+
+def test_chinese_strings_are_masked_in_pairs_with_their_fields() -> None:
+    english, chinese = mask_chinese_strings('print(f"order {n}: {k:3d} functions", "x")',
+                                            'print(f"{n} 阶：{k:3d} 个函数", "x")')
+    assert english == chinese == 'print(f<prose{n}{k:3d}>, "x")'
+    # a string that is the same, or not Chinese, is code
+    assert mask_chinese_strings('f("a")', 'f("b")') == ('f("a")', 'f("b")')
+    assert mask_chinese_strings('f("a", "b")', 'f("甲")') == ('f("a", "b")', 'f("甲")')

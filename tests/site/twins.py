@@ -6,21 +6,33 @@ their info strings (markdown-exec blocks and their options included), ``--8<--``
 outside fences, display math and figures (image paths; the alt text is prose). Every heading below
 the page title carries an explicit id (``## Pitfalls {#pitfalls}``), the same in both twins, so a
 link to ``page.md#pitfalls`` lands in the same place in either language. Notebook twins
-(``x.ipynb`` / ``x.zh.ipynb``) have the same cells, with the same code; only Markdown cells differ.
+(``x.ipynb`` / ``x.zh.ipynb``) have the same cells, with the same code; only Markdown cells differ, and
+what the code prints or labels: a string literal the Chinese notebook writes in Chinese is prose, compared
+with the English one at the same place by its f-string fields only (``f"order {n}: ..."`` and
+``f"{n} 阶：..."`` both have ``{n}``). The Chinese notebook may also have the cells named in
+``CHINESE_ONLY_CELLS`` (the font its plot's Chinese labels need), which the English one has no use for.
 
-One part of an exec block is prose: the text of a triple-quoted string given to ``say(...)``
-(docs/benchmarks.md prints its paragraphs that way, filling ``{W1.tinypytorch.ratio}``-style facts
-from the recorded results). Twins' exec blocks are compared with those strings masked, and each pair
-of strings must name the same facts, as often: both editions state the same numbers. Everything else
-in an exec block is code and must be byte-identical.
+One part of an exec block is prose: the text of a triple-quoted string given to ``say(...)`` or
+``prose(...)`` (docs/benchmarks.md prints its paragraphs that way, filling ``{W1.tinypytorch.ratio}``-style
+facts from the recorded results). Twins' exec blocks are compared with those strings masked, and each pair
+of strings must name the same facts, as often: both editions state the same numbers. One line names the
+edition's language, ``language = "en"`` on the English page and ``language = "zh"`` on its twin (the words
+the page's code prints around the numbers follow it); it is compared masked, and each page must name its
+own language. Everything else in an exec block is code and must be byte-identical.
+
+Likewise, the words of display math are prose: the text of each ``\\text{...}`` (``_{\\text{through } g}``
+in English, ``_{\\text{经由 } g}`` in Chinese) is masked before twins' formulas are compared, so a
+formula may differ only in those words; the TeX around them, and the number of ``\\text{}``, must match.
 
 Imported by tests/site/test_twins.py (``from twins import ...``).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +49,21 @@ SNIPPET = "--8<--"
 DISPLAY_MATH_OPEN = re.compile(r"^[ \t]*(\$\$|\\\[)")
 # A mkdocstrings directive (``::: tinypytorch.core``) and its indented options below it.
 API_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*):::[ \t]+\S")
-# The prose of an exec block: a triple-quoted string that is the whole argument of say(...).
-SAY_PROSE = re.compile(r"""(?P<open>\bsay\(\s*[rR]?(?P<quote>\"\"\"|\'\'\'))(?P<text>.*?)(?P=quote)(?=\s*\))""", re.S)
+# The prose of an exec block: a triple-quoted string that is the whole argument of say(...) or prose(...).
+SAY_PROSE = re.compile(r"""(?P<open>\b(?:say|prose)\(\s*[rR]?(?P<quote>\"\"\"|\'\'\'))(?P<text>.*?)(?P=quote)(?=\s*\))""", re.S)
 PROSE_MASK = "<prose>"
+# The words inside display math: \text{...} (one level of nested braces allowed inside).
+MATH_TEXT = re.compile(r"\\text\{(?:[^{}]|\{[^{}]*\})*\}")
+MATH_TEXT_MASK = r"\text{<prose>}"
+# A character of Chinese text (a string literal containing one, in a Chinese notebook, is prose).
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# An f-string's replacement field ({{ and }} are literal braces).
+FSTRING_FIELD = re.compile(r"(?<!\{)\{(?!\{)[^{}]*\}")
+# Code cells only the Chinese notebook has: their id, and why.
+CHINESE_ONLY_CELLS = {"chinese-font": "loads the font that draws the plot's Chinese labels"}
+# The line of an exec block that names the edition's language.
+LANGUAGE = re.compile(r'^(?P<open>language = ")(?P<code>[a-z]{2})"$', re.M)
+LANGUAGE_MASK = "<language>"
 # A fact page.fill puts into the prose: {W1.tinypytorch.ratio}; {{ and }} are literal braces.
 FACT = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][\w.]*)\}")
 
@@ -54,6 +78,7 @@ class Item:
     where: str     # "line 12" or "cell 3" (for the message, not compared)
     # exec blocks: the facts each say() string names, sorted (the strings themselves are masked)
     facts: tuple[tuple[str, ...], ...] = ()
+    languages: tuple[str, ...] = ()   # exec blocks: the languages its `language = "…"` lines name (masked)
 
     def key(self) -> tuple:
         return self.kind, self.value, self.facts
@@ -134,6 +159,17 @@ def mask_prose(code: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
     return SAY_PROSE.sub(masked, code), tuple(facts)
 
 
+def mask_math_words(tex: str) -> str:
+    """Display math with the words of each ``\\text{...}`` replaced by ``<prose>``: what twins share."""
+    return MATH_TEXT.sub(lambda m: MATH_TEXT_MASK, tex)
+
+
+def mask_language(code: str) -> tuple[str, tuple[str, ...]]:
+    """An exec block's code with the language of each ``language = "…"`` line masked, and those languages."""
+    named = tuple(m.group("code") for m in LANGUAGE.finditer(code))
+    return LANGUAGE.sub(lambda m: m.group("open") + LANGUAGE_MASK + '"', code), named
+
+
 def page_items(text: str) -> list[Item]:
     """The fixed items of a Markdown page, in order."""
     items: list[Item] = []
@@ -151,7 +187,8 @@ def page_items(text: str) -> list[Item]:
             _, line, info, body = part
             if re.search(r"\bexec=[\"']?(?:on|1|true|yes)\b", info):
                 code, facts = mask_prose(body)
-                items.append(Item("exec block", f"{normalise_info(info)}\n{code}", f"line {line}", facts))
+                code, languages = mask_language(code)
+                items.append(Item("exec block", f"{normalise_info(info)}\n{code}", f"line {line}", facts, languages))
             else:
                 items.append(Item("code block", f"{normalise_info(info)}\n{body}", f"line {line}"))
             continue
@@ -159,14 +196,14 @@ def page_items(text: str) -> list[Item]:
         if math is not None:
             math.append(source.strip())
             if source.rstrip().endswith(("$$", "\\]")):
-                items.append(Item("math", "\n".join(math), f"line {math_line}"))
+                items.append(Item("math", mask_math_words("\n".join(math)), f"line {math_line}"))
                 math = None
             continue
         opened = DISPLAY_MATH_OPEN.match(source)
         if opened:
             rest = source.strip()[len(opened.group(1)):]
             if rest.rstrip().endswith(("$$", "\\]")):  # one-line display math
-                items.append(Item("math", source.strip(), f"line {line}"))
+                items.append(Item("math", mask_math_words(source.strip()), f"line {line}"))
             else:
                 math, math_line = [source.strip()], line
             continue
@@ -232,13 +269,21 @@ def first_difference(english: list, chinese: list, show=lambda x: repr(x), key=l
     return None
 
 
+def language_problems(items: list[Item], edition: str, language: str) -> list[str]:
+    """An exec block of the ``edition`` page that names a language other than its own."""
+    return [f"{edition} page: exec block at {item.where} names language {named!r}, not {language!r}"
+            for item in items for named in item.languages if named != language]
+
+
 def compare_pages(english_text: str, chinese_text: str) -> list[str]:
     """Every way the Chinese page fails to be a twin of the English one (empty: they are twins)."""
     problems = []
-    diff = first_difference(page_items(english_text), page_items(chinese_text),
-                            show=Item.show, key=Item.key)
+    english_items, chinese_items = page_items(english_text), page_items(chinese_text)
+    diff = first_difference(english_items, chinese_items, show=Item.show, key=Item.key)
     if diff:
         problems.append(f"code blocks, snippets, math and figures: {diff}")
+    problems += language_problems(english_items, "the English", "en")
+    problems += language_problems(chinese_items, "the Chinese", LOCALE)
     en_ids = [(h.id, h.level) for h in section_headings(english_text)]
     zh_ids = [(h.id, h.level) for h in section_headings(chinese_text)]
     diff = first_difference(en_ids, zh_ids, show=lambda x: f"{'#' * x[1]} {{#{x[0]}}}")
@@ -264,14 +309,51 @@ def notebook_cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def notebook_items(path: Path) -> list[Item]:
-    """A notebook's cells: code cells with id and source, Markdown cells by id only."""
+def string_literals(source: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each string literal of a code cell (IPython's ``%`` lines tokenize as Python)."""
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+    return [(starts[t.start[0] - 1] + t.start[1], starts[t.end[0] - 1] + t.end[1], t.string)
+            for t in tokens if t.type == tokenize.STRING]
+
+
+def prose_mask(literal: str) -> str:
+    """A string literal as prose: its prefix and quote, then ``<prose>`` with an f-string's fields."""
+    prefix = re.match(r"[A-Za-z]*", literal).group(0)
+    fields = "".join(FSTRING_FIELD.findall(literal)) if "f" in prefix.lower() else ""
+    return f"{prefix}<prose{fields}>"
+
+
+def mask_chinese_strings(english: str, chinese: str) -> tuple[str, str]:
+    """A code cell of each edition with every pair of string literals in which the Chinese one is written in
+    Chinese masked as prose (f-string fields kept); unchanged when the two have other strings or other code
+    around them (the comparison then reports the difference)."""
+    en, zh = string_literals(english), string_literals(chinese)
+    if len(en) != len(zh):
+        return english, chinese
+    for (a0, a1, a), (b0, b1, b) in reversed(list(zip(en, zh))):
+        if a != b and CHINESE.search(b):
+            english = english[:a0] + prose_mask(a) + english[a1:]
+            chinese = chinese[:b0] + prose_mask(b) + chinese[b1:]
+    return english, chinese
+
+
+def notebook_items(cells: list[dict], code_of: dict[str, str] | None = None) -> list[Item]:
+    """A notebook's cells: code cells with id and source, Markdown cells by id only. ``code_of``: the code
+    to compare instead of a cell's source, by cell id."""
     items = []
-    for n, cell in enumerate(notebook_cells(path), start=1):
+    for n, cell in enumerate(cells, start=1):
         source = "".join(cell.get("source", []))
         if cell["cell_type"] == "code":
             saved = f"{len(cell.get('outputs', []))} outputs, execution_count={cell.get('execution_count')}"
-            items.append(Item("code cell", f"id={cell.get('id')} ({saved})\n{source}", f"cell {n}"))
+            code = (code_of or {}).get(cell.get("id"), source)
+            items.append(Item("code cell", f"id={cell.get('id')} ({saved})\n{code}", f"cell {n}"))
         else:
             items.append(Item(f"{cell['cell_type']} cell", f"id={cell.get('id')}", f"cell {n}"))
             for m in [*IMAGE_MD.finditer(source), *IMAGE_HTML.finditer(source)]:
@@ -280,8 +362,20 @@ def notebook_items(path: Path) -> list[Item]:
 
 
 def compare_notebooks(english: Path, chinese: Path) -> list[str]:
-    diff = first_difference(notebook_items(english), notebook_items(chinese), show=Item.show, key=Item.key)
-    return [f"cells: {diff}"] if diff else []
+    en_cells = notebook_cells(english)
+    zh_cells = [c for c in notebook_cells(chinese)
+                if not (c["cell_type"] == "code" and c.get("id") in CHINESE_ONLY_CELLS)]
+    en_code = {c.get("id"): "".join(c.get("source", [])) for c in en_cells if c["cell_type"] == "code"}
+    en_masked, zh_masked = {}, {}
+    for cell in zh_cells:
+        if cell["cell_type"] == "code" and cell.get("id") in en_code:
+            en_masked[cell["id"]], zh_masked[cell["id"]] = mask_chinese_strings(
+                en_code[cell["id"]], "".join(cell.get("source", [])))
+    problems = [f"{cell.get('id')}: a cell only the Chinese notebook may have is in the English one"
+                for cell in en_cells if cell.get("id") in CHINESE_ONLY_CELLS]
+    diff = first_difference(notebook_items(en_cells, en_masked), notebook_items(zh_cells, zh_masked),
+                            show=Item.show, key=Item.key)
+    return problems + ([f"cells: {diff}"] if diff else [])
 
 
 # --- the set of twins ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step26_gradient_descent.py: 1,000 steps on Rosenbrock, lr = 0.001."""
+"""PyTorch twin of docs/listings/step26_gradient_descent.py:
+1,000 steps on Rosenbrock, lr = 0.001."""
 import torch
 
 

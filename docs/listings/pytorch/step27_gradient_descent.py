@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step27_gradient_descent.py: descent on x^4 - 2x^2 from x = 2."""
+"""PyTorch twin of docs/listings/step27_gradient_descent.py:
+descent on x^4 - 2x^2 from x = 2."""
 import torch
 
 

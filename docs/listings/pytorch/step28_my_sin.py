@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step28_my_sin.py: sin from its Maclaurin series, against torch.sin."""
+"""PyTorch twin of docs/listings/step28_my_sin.py:
+sin from its Maclaurin series, against torch.sin."""
 import math
 
 import torch

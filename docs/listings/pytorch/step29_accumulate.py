@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step29_accumulate.py: backward adds into x.grad; retain_graph."""
+"""PyTorch twin of docs/listings/step29_accumulate.py:
+backward adds into x.grad; retain_graph."""
 import torch
 
 x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)

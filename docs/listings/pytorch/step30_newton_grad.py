@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step30_newton_grad.py: Newton's method with f' and f'' from autograd."""
+"""PyTorch twin of docs/listings/step30_newton_grad.py:
+Newton's method with f' and f'' from autograd."""
 import torch
 
 

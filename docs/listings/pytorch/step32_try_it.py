@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step32_try_it.py: tanh's first derivatives at 0, and graph sizes."""
+"""PyTorch twin of docs/listings/step32_try_it.py:
+tanh's first derivatives at 0, and graph sizes."""
 import torch
 
 x = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)

@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step33_double_backprop.py: z = (dy/dx)^3 + y with y = x^2, at x = 2."""
+"""PyTorch twin of docs/listings/step33_double_backprop.py:
+z = (dy/dx)^3 + y with y = x^2, at x = 2."""
 import torch
 
 x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)

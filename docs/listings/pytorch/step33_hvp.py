@@ -1,4 +1,5 @@
-"""PyTorch twin of docs/listings/step33_hvp.py: a Hessian-vector product, and the Hessian itself."""
+"""PyTorch twin of docs/listings/step33_hvp.py:
+a Hessian-vector product, and the Hessian itself."""
 import torch
 
 

@@ -1,4 +1,5 @@
-"""PyTorch beside docs/listings/step34_create_graph_cycle.py: the create_graph cycle, its warning, its leak."""
+"""PyTorch beside docs/listings/step34_create_graph_cycle.py:
+the create_graph cycle, its warning, its leak."""
 import gc
 import warnings
 import weakref
