@@ -76,12 +76,24 @@ def facts(report, changes=(), language="en"):
         for impl in IMPLEMENTATIONS:
             f[impl] = Facts(missing, **w.kind.facts(w, res, impl, tr)) if impl in res["results"] else Facts(missing)
         out[wid] = Facts(missing, **f, **_profile_facts(w, res, tr))
+    _add_bookkeeping_bound(out, report)
+    out.update(_run_facts(report, changes, tr, missing))
+    return out
+
+
+def _add_bookkeeping_bound(out, report):
+    """W4's `bookkeeping`: an upper bound on its bookkeeping, W1's whole cost per call (arithmetic on 0-d
+    arrays included) times W4's calls, and its share of W4's time."""
     w1, w4 = out.get("W1"), out.get("W4")
     if w1 and w4 and "seconds_per_call" in vars(w1) and "calls" in vars(w4):
-        # an upper bound on W4's bookkeeping: W1's whole cost per call, arithmetic on 0-d arrays included
         seconds = w1.seconds_per_call * float(w4.calls)
         w4.bookkeeping = duration(seconds)
         w4.bookkeeping_share = f"{seconds / report['workloads']['W4']['results']['tinypytorch']['median_s']:.1%}"
+
+
+def _run_facts(report, changes, tr, missing):
+    """"run": the run's duration; "AB": the A/B settings of the latest record in `changes`."""
+    out = {}
     if "elapsed_s" in report:
         minutes = report["elapsed_s"] / 60
         out["run"] = Facts(missing, elapsed=tr("{minutes} minutes").format(minutes=f"{minutes:.0f}") if minutes >= 2
