@@ -179,10 +179,15 @@ def test_a_true_pair_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fault", list(BROKEN))
 def test_a_broken_pair_fails_with_the_first_difference(tmp_path: Path, fault: str) -> None:
     old, new, expected = BROKEN[fault]
-    assert old in CHINESE
-    write_pair(tmp_path, ENGLISH, CHINESE.replace(old, new, 1))
-    problems = "\n".join(pair_problems(tmp_path, "steps/step99.md"))
+    problems = problems_once_broken(tmp_path, ENGLISH, CHINESE, old, new)
     assert expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
+
+
+def problems_once_broken(tmp_path: Path, english: str, chinese: str, old: str, new: str) -> str:
+    """What the parity check reports once `old` in the Chinese page is replaced by `new`."""
+    assert old in chinese
+    write_pair(tmp_path, english, chinese.replace(old, new, 1))
+    return "\n".join(pair_problems(tmp_path, "steps/step99.md"))
 
 
 def test_a_change_in_the_english_edition_only_fails(tmp_path: Path) -> None:
@@ -219,9 +224,7 @@ def test_display_math_may_differ_only_in_its_words(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fault", list(MATH_BROKEN))
 def test_display_math_with_other_tex_or_other_words_count_fails(tmp_path: Path, fault: str) -> None:
     old, new, expected = MATH_BROKEN[fault]
-    assert old in MATH_CHINESE
-    write_pair(tmp_path, MATH_ENGLISH, MATH_CHINESE.replace(old, new, 1))
-    problems = "\n".join(pair_problems(tmp_path, "steps/step99.md"))
+    problems = problems_once_broken(tmp_path, MATH_ENGLISH, MATH_CHINESE, old, new)
     assert "item 1 differs" in problems and expected in problems, f"{fault}: not reported as {expected!r}:\n{problems}"
 
 
