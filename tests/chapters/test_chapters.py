@@ -185,19 +185,19 @@ def test_home_page_says_which_outputs_are_recorded(home):
 
 #: a code block on a desktop page shows about 100 characters (853 px); a longer line scrolls the block
 CODE_COLUMNS = 96
-HIDDEN_CODE = re.compile(r"""\bexec=["']?on\b""")   # an executed block shows its code only with source=...
 
 
 def code_lines_too_long(markdown: str, where: str) -> list[str]:
     """The lines of code a page shows (its fenced blocks, with the listings they include expanded)
     that are wider than CODE_COLUMNS, counted from the fence's indentation."""
-    from scripts.notebooks import expand_snippets
+    from scripts.notebooks import EXECUTED, expand_snippets, parse_info
 
     too_long, fence = [], None    # the open fence's indentation (-1: code not shown), None outside
     for line in expand_snippets(markdown.splitlines(), where):
         indent = len(line) - len(line.lstrip(" "))
         if line.lstrip().startswith("```"):
-            shown = not (HIDDEN_CODE.search(line) and "source=" not in line)
+            _, options = parse_info(line.lstrip().lstrip("`"))
+            shown = options.get("exec") not in EXECUTED or "source" in options  # exec'd: code shown by source=
             fence = (indent if shown else -1) if fence is None else None
         elif fence is not None and fence >= 0 and len(line.rstrip()) - fence > CODE_COLUMNS:
             too_long.append(f"{where}: {len(line.rstrip()) - fence} columns: {line.strip()[:60]}")

@@ -7,14 +7,11 @@ has a 404 page in each language. Fixtures and helpers are test_browser.py's and 
 
 from __future__ import annotations
 
-import itertools
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from test_browser_zh import page_language, switch_language, wait
+from test_browser_zh import page_language, search, switch_language, wait
 
 pytestmark = pytest.mark.browser
 
@@ -33,34 +30,10 @@ def test_the_switcher_keeps_the_section(browser, server) -> None:  # noqa: F811
     assert browser.current_url == f"{base}/{page}#{anchor}" and page_language(browser) == "en"
 
 
-def results(driver, base: str, page: str, query: str) -> list[str]:
-    """Search ``query`` from ``page``; every result's URL path, in the order shown."""
-    from selenium.webdriver.common.by import By
-
-    driver.get(f"{base}/{page}")
-    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    box.click()
-    box.send_keys(query)
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a"))
-    total = int(re.findall(r"\d+", driver.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text)[0])
-    moves = itertools.count()
-
-    def all_shown(d):  # Material renders more results each time the list is scrolled to its end
-        if len(d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")) >= total:
-            return True
-        d.execute_script("const w = document.querySelector('.md-search__scrollwrap');"
-                         "w.scrollTop = arguments[0] ? w.scrollHeight : 0;", next(moves) % 2 == 0)
-        return False
-
-    wait(driver, all_shown)
-    return [urlsplit(a.get_attribute("href")).path
-            for a in driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")]
-
-
 @pytest.mark.parametrize("page", ["zh/", ""])
 def test_search_lists_the_readers_language_first(browser, server, page: str) -> None:  # noqa: F811
     base, _ = server
-    found = results(browser, base, page, "numpy")
+    found = search(browser, base, "numpy", page)
     assert "/undefined" not in found, found
     mine = [path.startswith("/zh/") == (page == "zh/") for path in found]
     assert any(mine) and not all(mine), f"'numpy' should be found in both editions: {found}"

@@ -84,11 +84,12 @@ def source_text(url_path: str) -> str:
     raise AssertionError(f"no source for /{path}/")
 
 
-def search(driver, base: str, query: str) -> list[str]:
-    """Type ``query`` into the search box of the Chinese home page; the URL paths of the results."""
+def search(driver, base: str, query: str, page: str = "zh/") -> list[str]:
+    """Type ``query`` into the search box of ``page`` (the Chinese home page); the URL path of every
+    result, in the order shown."""
     from selenium.webdriver.common.by import By
 
-    driver.get(f"{base}/zh/")
+    driver.get(f"{base}/{page}")
     box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
     box.click()
     box.send_keys(query)
@@ -112,7 +113,7 @@ def search(driver, base: str, query: str) -> list[str]:
     assert len(driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item")) == total, meta
     links = [a.get_attribute("href") for a in
              driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")]
-    return list(dict.fromkeys(unquote(urlsplit(h).path) for h in links))
+    return [unquote(urlsplit(h).path) for h in links]
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -120,7 +121,7 @@ def test_chinese_queries_find_chinese_pages(browser, server, query: str) -> None
     import jieba
 
     base, _ = server
-    found = search(browser, base, query)
+    found = list(dict.fromkeys(search(browser, base, query)))
     assert found, f"{query}: no result"
     words = [w for w in jieba.cut(query) if w.strip()]
     strays = [p for p in found if not any(w in source_text(p) for w in words)]

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import ROOT, Run
+from twins import split_fences
 
 DOCS = ROOT / "docs"
 SWITCH = re.compile(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link"')
@@ -151,11 +152,13 @@ def test_exec_blocks_ran_once_for_both_editions(built_site: Run) -> None:
     # every page is built in both languages; only the exec blocks of twins whose code differs run again: the
     # pages that say() their prose in Chinese and name their language (docs/benchmarks.zh.md), and the PyTorch
     # page's versions sentence
-    exec_block = re.compile(r'^\s*```python exec="on".*?^\s*```', re.M | re.S)
-    differing = [p for p in DOCS.rglob("*.zh.md")
-                 if exec_block.findall(p.read_text(encoding="utf-8"))
-                 != exec_block.findall(p.with_name(p.name.replace(".zh.md", ".md")).read_text(encoding="utf-8"))]
-    blocks = sum(len(exec_block.findall(p.read_text(encoding="utf-8"))) for p in differing)
+    def exec_blocks(page: Path) -> list:
+        return [part[2:] for part in split_fences(page.read_text(encoding="utf-8"))
+                if part[0] == "fence" and 'exec="on"' in part[2]]
+
+    differing = [exec_blocks(p) for p in DOCS.rglob("*.zh.md")
+                 if exec_blocks(p) != exec_blocks(p.with_name(p.name.replace(".zh.md", ".md")))]
+    blocks = sum(len(zh_blocks) for zh_blocks in differing)
     assert run > 100 and again + own == run and 0 < own <= blocks < again, (run, again, own, replayed, blocks)
 
 
